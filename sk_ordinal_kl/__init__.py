@@ -1,0 +1,13 @@
+"""Ordinal-aware deep learning for scikit-learn.
+
+The main entry point is :class:`OrdinalKLClassifier`, a skorch
+``NeuralNetClassifier`` trained with cross-entropy plus ``alpha`` times the
+KL divergence from a discrete Gaussian "mound" over the ordered classes.
+"""
+
+__version__ = "0.1.0"
+
+from .classifier import ClassOrderWarning, OrdinalKLClassifier
+from .losses import GaussianKLCrossEntropy
+
+__all__ = ["ClassOrderWarning", "GaussianKLCrossEntropy", "OrdinalKLClassifier", "__version__"]

@@ -1,0 +1,617 @@
+"""Ordinal metrics and scikit-learn scorers computed on class indices.
+
+An ordinal problem has ``K`` ordered classes. Every metric here works on the
+class *index* ``0..K-1`` in that order, so that distances between classes are
+meaningful: predicting ``"high"`` for a ``"low"`` sample costs more than
+predicting ``"mid"``.
+
+Every metric accepts ``(y_true, y_pred, *, classes=None)``:
+
+* ``classes=None``: ``y_true`` and ``y_pred`` are already integer class indices.
+* ``classes`` given: an array-like of labels in their ordinal order (it is never
+  sorted); ``y_true`` and ``y_pred`` hold labels that are mapped to their
+  position in ``classes`` through :func:`labels_to_indices`.
+
+The scorers (e.g. :data:`neg_mse_class_index_scorer`) plug into ``scoring=`` of
+:class:`~sklearn.model_selection.GridSearchCV` and
+:func:`~sklearn.model_selection.cross_val_score`. They take the ordinal order
+from the fitted estimator's ``classes_``.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "ClassIndexScorer",
+    "amae",
+    "labels_to_indices",
+    "mae_class_index",
+    "make_class_index_scorer",
+    "mse_class_index",
+    "neg_amae_scorer",
+    "neg_mae_class_index_scorer",
+    "neg_mse_class_index_scorer",
+    "neg_rps_scorer",
+    "off_by_one_accuracy",
+    "off_by_one_accuracy_scorer",
+    "quadratic_weighted_kappa",
+    "qwk_scorer",
+    "ranked_probability_score",
+]
+
+# How many offending labels to quote in an error message before truncating.
+_MAX_LABELS_IN_MESSAGE = 10
+
+# Tolerance on row sums of ``y_proba``: loose enough for float32 softmax output,
+# tight enough to reject unnormalised scores such as logits.
+_PROBA_SUM_ATOL = 1e-3
+
+
+# --------------------------------------------------------------------------- #
+# Input handling
+# --------------------------------------------------------------------------- #
+def _as_1d_object(values: ArrayLike, name: str) -> NDArray[np.object_]:
+    # dtype=object keeps mixed lists such as [1, "a"] intact; a plain
+    # np.asarray would silently turn the 1 into the string "1".
+    arr = np.asarray(values, dtype=object)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got an array with shape {arr.shape}.")
+    return arr
+
+
+def _format_labels(labels: list[Any]) -> str:
+    shown = ", ".join(repr(label) for label in labels[:_MAX_LABELS_IN_MESSAGE])
+    if len(labels) > _MAX_LABELS_IN_MESSAGE:
+        shown += f", ... ({len(labels)} in total)"
+    return f"[{shown}]"
+
+
+def _class_lookup(classes: ArrayLike) -> dict[Any, int]:
+    """Map each label of ``classes`` to its position, rejecting duplicates."""
+    class_arr = _as_1d_object(classes, "classes")
+    if class_arr.size == 0:
+        raise ValueError("classes must contain at least one label.")
+    lookup: dict[Any, int] = {}
+    duplicates: list[Any] = []
+    for position, label in enumerate(class_arr.tolist()):
+        if label in lookup:
+            duplicates.append(label)
+        else:
+            lookup[label] = position
+    if duplicates:
+        raise ValueError(f"classes contains duplicate labels: {_format_labels(duplicates)}.")
+    return lookup
+
+
+def labels_to_indices(y: ArrayLike, classes: ArrayLike, *, name: str = "y") -> NDArray[np.int64]:
+    """Map ordinal labels to their class index given the ordered classes.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels to map. Strings, integers, floats and mixed object arrays are
+        supported; labels are matched by equality (so ``1 == 1.0``).
+    classes : array-like of shape (n_classes,)
+        All labels in their ordinal order. The order is used as given and is
+        never sorted. Entries must be unique.
+    name : str, default="y"
+        Name of ``y`` used in error messages.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_samples,), dtype int64
+        ``indices[i]`` is the position of ``y[i]`` in ``classes``.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` or ``classes`` is not 1-D, ``classes`` is empty or has
+        duplicates, or ``y`` contains a label that is not in ``classes`` (the
+        unknown labels are named in the message).
+
+    Examples
+    --------
+    >>> labels_to_indices(["high", "low", "mid"], classes=["low", "mid", "high"])
+    array([2, 0, 1])
+    """
+    lookup = _class_lookup(classes)
+    values = _as_1d_object(y, name).tolist()
+    indices = np.fromiter((lookup.get(v, -1) for v in values), dtype=np.int64, count=len(values))
+    unknown_mask = indices < 0
+    if unknown_mask.any():
+        # dict.fromkeys de-duplicates while keeping the order of first appearance.
+        unknown = list(
+            dict.fromkeys(v for v, bad in zip(values, unknown_mask, strict=True) if bad)
+        )
+        raise ValueError(
+            f"{name} contains labels not in classes: {_format_labels(unknown)}; "
+            f"known classes are {_format_labels(list(lookup))}."
+        )
+    return indices
+
+
+def _check_indices(y: ArrayLike, name: str) -> NDArray[np.int64]:
+    """Validate that ``y`` holds non-negative integer class indices."""
+    arr = np.asarray(y)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got an array with shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; at least one sample is required.")
+    if arr.dtype.kind not in "iuf":  # bool and labels are rejected
+        raise ValueError(
+            f"{name} must contain integer class indices, got dtype {arr.dtype}. "
+            "Pass classes=[...] to map labels to indices."
+        )
+    if arr.dtype.kind == "f":
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} contains NaN or infinite values.")
+        if not np.array_equal(arr, np.round(arr)):
+            raise ValueError(f"{name} contains non-integer values; indices must be integers.")
+    if (arr < 0).any():
+        raise ValueError(f"{name} contains negative values; class indices must be >= 0.")
+    return arr.astype(np.int64)
+
+
+def _check_same_length(y_true: np.ndarray, y_other: np.ndarray, other_name: str) -> None:
+    if len(y_true) != len(y_other):
+        raise ValueError(
+            f"y_true and {other_name} have different lengths: {len(y_true)} != {len(y_other)}."
+        )
+
+
+def _prepare_indices(
+    y_true: ArrayLike, y_pred: ArrayLike, classes: ArrayLike | None
+) -> tuple[NDArray[np.int64], NDArray[np.int64], int | None]:
+    """Return validated ``(true_idx, pred_idx, n_classes)``; n_classes is None without classes."""
+    if classes is None:
+        true_idx = _check_indices(y_true, "y_true")
+        pred_idx = _check_indices(y_pred, "y_pred")
+        n_classes = None
+    else:
+        true_idx = labels_to_indices(y_true, classes, name="y_true")
+        pred_idx = labels_to_indices(y_pred, classes, name="y_pred")
+        n_classes = len(_as_1d_object(classes, "classes"))
+        if true_idx.size == 0:
+            raise ValueError("y_true is empty; at least one sample is required.")
+    _check_same_length(true_idx, pred_idx, "y_pred")
+    return true_idx, pred_idx, n_classes
+
+
+# --------------------------------------------------------------------------- #
+# Metrics
+# --------------------------------------------------------------------------- #
+def mse_class_index(
+    y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None
+) -> float:
+    """Mean squared error between class indices.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted class indices, or labels if ``classes`` is given.
+    classes : array-like of shape (n_classes,), default=None
+        Labels in ordinal order used to map labels to indices.
+
+    Returns
+    -------
+    mse : float
+        ``mean((i - j) ** 2)``; lower is better.
+
+    Examples
+    --------
+    >>> mse_class_index(["low", "high"], ["mid", "low"], classes=["low", "mid", "high"])
+    2.5
+    """
+    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
+    return float(np.mean((true_idx - pred_idx).astype(np.float64) ** 2))
+
+
+def mae_class_index(
+    y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None
+) -> float:
+    """Mean absolute error between class indices.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted class indices, or labels if ``classes`` is given.
+    classes : array-like of shape (n_classes,), default=None
+        Labels in ordinal order used to map labels to indices.
+
+    Returns
+    -------
+    mae : float
+        ``mean(|i - j|)``; lower is better.
+
+    Examples
+    --------
+    >>> mae_class_index([0, 1, 2, 2], [0, 2, 0, 2])
+    0.75
+    """
+    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
+    return float(np.mean(np.abs(true_idx - pred_idx)))
+
+
+def _resolve_n_classes(
+    true_idx: NDArray[np.int64],
+    pred_idx: NDArray[np.int64],
+    from_classes: int | None,
+    n_classes: int | None,
+) -> int:
+    """Pick K for the kappa confusion matrix and check every index fits in it."""
+    observed = int(max(true_idx.max(), pred_idx.max())) + 1
+    if n_classes is None:
+        return from_classes if from_classes is not None else observed
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
+        raise ValueError(f"n_classes must be a positive integer, got {n_classes!r}.")
+    if n_classes < 1:
+        raise ValueError(f"n_classes must be a positive integer, got {n_classes!r}.")
+    if from_classes is not None and n_classes != from_classes:
+        raise ValueError(
+            f"n_classes={n_classes} disagrees with len(classes)={from_classes}; pass only one."
+        )
+    if observed > n_classes:
+        raise ValueError(
+            f"Found class index {observed - 1}, which is out of range for n_classes={n_classes}."
+        )
+    return int(n_classes)
+
+
+def quadratic_weighted_kappa(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    classes: ArrayLike | None = None,
+    n_classes: int | None = None,
+) -> float:
+    """Cohen's kappa with quadratic weights on class indices.
+
+    ``kappa = 1 - sum(W * O) / sum(W * E)`` where ``O`` is the ``K x K``
+    confusion matrix, ``E`` the outer product of its marginals divided by
+    ``n``, and ``W[i, j] = (i - j) ** 2``. The usual ``1 / (K - 1) ** 2``
+    normalisation of ``W`` cancels in the ratio, and classes observed in
+    neither array add only zero rows and columns, so the value does not
+    depend on ``K`` beyond fitting every index.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted class indices, or labels if ``classes`` is given.
+    classes : array-like of shape (n_classes,), default=None
+        Labels in ordinal order used to map labels to indices.
+    n_classes : int, default=None
+        Number of classes ``K``. Defaults to ``len(classes)`` if ``classes`` is
+        given, else to the largest observed index plus one. Indices ``>= K``
+        raise a ValueError.
+
+    Returns
+    -------
+    kappa : float
+        1 for perfect agreement, 0 for chance agreement, negative for worse
+        than chance; greater is better.
+
+        Kappa is undefined when the expected disagreement ``sum(W * E)`` is
+        zero, which happens exactly when ``y_true`` and ``y_pred`` are both
+        constant and equal. Then this function returns 1.0 if the predictions
+        equal the truth everywhere (always the case in exact arithmetic) and
+        0.0 otherwise, instead of NaN.
+
+    Examples
+    --------
+    >>> quadratic_weighted_kappa([0, 1, 2, 3], [0, 1, 2, 3])
+    1.0
+    >>> quadratic_weighted_kappa([0, 0, 1, 1], [1, 1, 0, 0])
+    -1.0
+    """
+    true_idx, pred_idx, from_classes = _prepare_indices(y_true, y_pred, classes)
+    k = _resolve_n_classes(true_idx, pred_idx, from_classes, n_classes)
+    observed = np.bincount(true_idx * k + pred_idx, minlength=k * k).reshape(k, k)
+    observed = observed.astype(np.float64)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
+    positions = np.arange(k, dtype=np.float64)
+    weights = (positions[:, None] - positions[None, :]) ** 2
+    expected_disagreement = float(np.sum(weights * expected))
+    if expected_disagreement == 0.0:
+        return 1.0 if np.array_equal(true_idx, pred_idx) else 0.0
+    return float(1.0 - np.sum(weights * observed) / expected_disagreement)
+
+
+def off_by_one_accuracy(
+    y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None
+) -> float:
+    """Fraction of predictions at most one class away from the truth.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted class indices, or labels if ``classes`` is given.
+    classes : array-like of shape (n_classes,), default=None
+        Labels in ordinal order used to map labels to indices.
+
+    Returns
+    -------
+    accuracy : float
+        ``mean(|i - j| <= 1)``; greater is better.
+
+    Examples
+    --------
+    >>> off_by_one_accuracy([0, 1, 2, 3], [1, 1, 0, 3])
+    0.75
+    """
+    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
+    return float(np.mean(np.abs(true_idx - pred_idx) <= 1))
+
+
+def amae(y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None) -> float:
+    """Average mean absolute error over the true classes.
+
+    The MAE is computed separately within each class present in ``y_true``
+    and then averaged with equal weight per class, so that a model cannot hide
+    errors on rare classes behind the frequent ones (Baccianella, Esuli and
+    Sebastiani, 2009; used by Gutiérrez et al., 2016). Classes absent from
+    ``y_true`` are skipped rather than counted.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted class indices, or labels if ``classes`` is given.
+    classes : array-like of shape (n_classes,), default=None
+        Labels in ordinal order used to map labels to indices.
+
+    Returns
+    -------
+    amae : float
+        Mean over present true classes of the per-class MAE; lower is better.
+
+    Examples
+    --------
+    >>> amae([0, 0, 0, 2], [0, 0, 0, 0])  # class 0: MAE 0, class 2: MAE 2
+    1.0
+    """
+    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
+    abs_errors = np.abs(true_idx - pred_idx).astype(np.float64)
+    error_sums = np.bincount(true_idx, weights=abs_errors)
+    counts = np.bincount(true_idx)
+    present = counts > 0
+    return float(np.mean(error_sums[present] / counts[present]))
+
+
+def _check_proba(y_proba: ArrayLike, n_samples: int) -> NDArray[np.float64]:
+    """Validate a (n_samples, K) matrix of per-class probabilities."""
+    proba = np.asarray(y_proba)
+    if proba.ndim != 2:
+        raise ValueError(f"y_proba must be 2-D (n_samples, n_classes), got shape {proba.shape}.")
+    if proba.dtype.kind not in "iuf":
+        raise ValueError(f"y_proba must be numeric, got dtype {proba.dtype}.")
+    proba = proba.astype(np.float64)
+    if proba.shape[0] != n_samples:
+        raise ValueError(
+            f"y_true and y_proba have different lengths: {n_samples} != {proba.shape[0]}."
+        )
+    if proba.shape[1] < 2:
+        raise ValueError(f"y_proba must have at least 2 columns, got {proba.shape[1]}.")
+    if not np.isfinite(proba).all():
+        raise ValueError("y_proba contains NaN or infinite values.")
+    if (proba < 0).any():
+        raise ValueError("y_proba contains negative values; expected probabilities.")
+    if not np.allclose(proba.sum(axis=1), 1.0, rtol=0.0, atol=_PROBA_SUM_ATOL):
+        raise ValueError("Rows of y_proba must sum to 1; expected probabilities, not scores.")
+    return proba
+
+
+def ranked_probability_score(
+    y_true: ArrayLike, y_proba: ArrayLike, *, classes: ArrayLike | None = None
+) -> float:
+    """Ranked probability score of ordinal class probabilities.
+
+    For sample ``i`` with cumulative predicted probabilities
+    ``F[i, k] = sum(y_proba[i, :k + 1])``::
+
+        RPS_i = sum_{k=0}^{K-2} (F[i, k] - 1[y_i <= k]) ** 2 / (K - 1)
+
+    and the score is the mean of ``RPS_i`` over samples. Unlike the log-loss it
+    penalises probability mass far from the true class more than mass nearby.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True class indices, or labels if ``classes`` is given.
+    y_proba : array-like of shape (n_samples, n_classes)
+        Predicted probabilities over the classes in ordinal order. Entries must
+        be finite and non-negative and each row must sum to 1 (up to 1e-3).
+    classes : array-like of shape (n_classes,), default=None
+        Labels in ordinal order used to map ``y_true`` to indices; its length
+        must equal the number of columns of ``y_proba``.
+
+    Returns
+    -------
+    rps : float
+        Between 0 (all mass on the true class) and 1; lower is better.
+
+    Examples
+    --------
+    >>> ranked_probability_score([0, 2], [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0]])
+    0.3125
+    """
+    if classes is None:
+        true_idx = _check_indices(y_true, "y_true")
+    else:
+        true_idx = labels_to_indices(y_true, classes, name="y_true")
+        if true_idx.size == 0:
+            raise ValueError("y_true is empty; at least one sample is required.")
+    proba = _check_proba(y_proba, len(true_idx))
+    k = proba.shape[1]
+    if classes is not None:
+        n_labels = len(_as_1d_object(classes, "classes"))
+        if n_labels != k:
+            raise ValueError(f"y_proba has {k} columns but classes has {n_labels} labels.")
+    max_index = int(true_idx.max())
+    if max_index >= k:
+        raise ValueError(f"y_true contains class index {max_index}, but y_proba has {k} columns.")
+    cumulative = np.cumsum(proba, axis=1)[:, :-1]
+    observed = (true_idx[:, None] <= np.arange(k - 1)[None, :]).astype(np.float64)
+    per_sample = np.sum((cumulative - observed) ** 2, axis=1) / (k - 1)
+    return float(np.mean(per_sample))
+
+
+# --------------------------------------------------------------------------- #
+# Scorers
+# --------------------------------------------------------------------------- #
+_RESPONSE_METHODS = ("predict", "predict_proba")
+
+
+class ClassIndexScorer:
+    """Scorer that evaluates an ordinal metric on class indices.
+
+    scikit-learn passes raw labels to scorers. This scorer reads the ordinal
+    order from the fitted ``estimator.classes_`` (a
+    :class:`~sklearn.pipeline.Pipeline` exposes its last step's), maps the true
+    labels and the predictions to indices with :func:`labels_to_indices` and
+    calls ``metric(true_idx, pred_idx)``, or ``metric(true_idx, y_proba)`` when
+    ``response_method="predict_proba"``.
+
+    Parameters
+    ----------
+    metric : callable
+        Metric called with class indices (and ``n_classes`` if
+        ``pass_n_classes``). Use a module-level function so the scorer can be
+        pickled for parallel search.
+    greater_is_better : bool
+        If False, the scorer returns ``-metric(...)`` so that greater is
+        always better, as scikit-learn expects.
+    response_method : {"predict", "predict_proba"}, default="predict"
+        Estimator method whose output is passed to ``metric``.
+    pass_n_classes : bool, default=False
+        If True, also pass ``n_classes=len(estimator.classes_)`` to ``metric``.
+
+    Examples
+    --------
+    >>> scorer = ClassIndexScorer(mae_class_index, greater_is_better=False)
+    >>> scorer
+    ClassIndexScorer(mae_class_index, greater_is_better=False, response_method='predict')
+    """
+
+    def __init__(
+        self,
+        metric: Callable[..., float],
+        *,
+        greater_is_better: bool,
+        response_method: str = "predict",
+        pass_n_classes: bool = False,
+    ) -> None:
+        if not callable(metric):
+            raise TypeError(f"metric must be callable, got {metric!r}.")
+        if response_method not in _RESPONSE_METHODS:
+            raise ValueError(
+                f"response_method must be one of {_RESPONSE_METHODS}, got {response_method!r}."
+            )
+        self.metric = metric
+        self.greater_is_better = bool(greater_is_better)
+        self.response_method = response_method
+        self.pass_n_classes = bool(pass_n_classes)
+
+    def __repr__(self) -> str:
+        metric_name = getattr(self.metric, "__name__", repr(self.metric))
+        extra = ", pass_n_classes=True" if self.pass_n_classes else ""
+        return (
+            f"{type(self).__name__}({metric_name}, "
+            f"greater_is_better={self.greater_is_better}, "
+            f"response_method={self.response_method!r}{extra})"
+        )
+
+    def __call__(self, estimator: Any, X: ArrayLike, y_true: ArrayLike) -> float:
+        """Score a fitted classifier on ``(X, y_true)``; greater is better.
+
+        Parameters
+        ----------
+        estimator : fitted classifier
+            Must expose ``classes_`` (in ordinal order) and the method named by
+            ``response_method``.
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+        y_true : array-like of shape (n_samples,)
+            True labels; each must be one of ``estimator.classes_``.
+
+        Returns
+        -------
+        score : float
+            ``metric(...)`` if ``greater_is_better`` else ``-metric(...)``.
+        """
+        classes = _fitted_classes(estimator)
+        true_idx = labels_to_indices(y_true, classes, name="y_true")
+        if self.response_method == "predict":
+            response = labels_to_indices(estimator.predict(X), classes, name="y_pred")
+        else:
+            response = np.asarray(estimator.predict_proba(X))
+            if response.ndim != 2 or response.shape[1] != len(classes):
+                raise ValueError(
+                    f"predict_proba returned shape {response.shape}, "
+                    f"expected (n_samples, {len(classes)}) to match estimator.classes_."
+                )
+        kwargs = {"n_classes": len(classes)} if self.pass_n_classes else {}
+        score = float(self.metric(true_idx, response, **kwargs))
+        return score if self.greater_is_better else -score
+
+
+def _fitted_classes(estimator: Any) -> np.ndarray:
+    try:
+        classes = estimator.classes_
+    except AttributeError as exc:
+        raise AttributeError(
+            f"{type(estimator).__name__} has no classes_; class-index scorers need a fitted "
+            "classifier whose classes_ lists the labels in ordinal order."
+        ) from exc
+    return np.asarray(classes, dtype=object)
+
+
+def make_class_index_scorer(
+    metric: Callable[..., float],
+    *,
+    greater_is_better: bool = True,
+    response_method: str = "predict",
+    pass_n_classes: bool = False,
+) -> ClassIndexScorer:
+    """Build a scorer for ``scoring=`` from a metric on class indices.
+
+    Parameters
+    ----------
+    metric : callable
+        ``metric(true_idx, pred_idx)`` (or ``metric(true_idx, y_proba)``)
+        returning a float. Use a module-level function so the scorer pickles.
+    greater_is_better : bool, default=True
+        Whether larger metric values are better; if False the scorer negates
+        the metric.
+    response_method : {"predict", "predict_proba"}, default="predict"
+        Estimator method whose output is passed to ``metric``.
+    pass_n_classes : bool, default=False
+        If True, also pass ``n_classes=len(estimator.classes_)`` to ``metric``.
+
+    Returns
+    -------
+    scorer : ClassIndexScorer
+        Callable ``scorer(estimator, X, y_true) -> float``.
+
+    Examples
+    --------
+    >>> make_class_index_scorer(amae, greater_is_better=False)
+    ClassIndexScorer(amae, greater_is_better=False, response_method='predict')
+    """
+    return ClassIndexScorer(
+        metric,
+        greater_is_better=greater_is_better,
+        response_method=response_method,
+        pass_n_classes=pass_n_classes,
+    )
+
+
+neg_mse_class_index_scorer = make_class_index_scorer(mse_class_index, greater_is_better=False)
+neg_mae_class_index_scorer = make_class_index_scorer(mae_class_index, greater_is_better=False)
+qwk_scorer = make_class_index_scorer(quadratic_weighted_kappa, pass_n_classes=True)
+off_by_one_accuracy_scorer = make_class_index_scorer(off_by_one_accuracy)
+neg_amae_scorer = make_class_index_scorer(amae, greater_is_better=False)
+neg_rps_scorer = make_class_index_scorer(
+    ranked_probability_score, greater_is_better=False, response_method="predict_proba"
+)
