@@ -27,6 +27,7 @@ from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
+from .batching import ArrayBatchLoader
 from .decision import check_prediction_rule, predict_index
 from .losses import GaussianKLCrossEntropy, check_alpha
 from .metrics import labels_to_indices
@@ -77,9 +78,9 @@ def _check_classes(classes) -> np.ndarray:
             f"classes must be 1-D (labels in ordinal order), got shape {classes.shape}."
         )
     if len(classes) < 2:
-        raise ValueError(f"classes must name at least 2 classes, got {list(classes)}.")
+        raise ValueError(f"classes must name at least 2 classes, got {classes.tolist()}.")
     if len(pd.unique(classes)) != len(classes):
-        raise ValueError(f"classes must not contain duplicates, got {list(classes)}.")
+        raise ValueError(f"classes must not contain duplicates, got {classes.tolist()}.")
     return classes
 
 
@@ -138,6 +139,11 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         Number of epochs.
     batch_size : int, default=64
         Mini-batch size.
+    iterator_train, iterator_valid : class, default=ArrayBatchLoader
+        Batch iterators. :class:`~sk_ordinal_kl.batching.ArrayBatchLoader` slices whole
+        tensors per batch (several times faster than a per-row ``DataLoader`` on
+        tabular data) and falls back to a ``DataLoader`` for other datasets. Training
+        batches are shuffled unless ``iterator_train__shuffle=False``.
     train_split : callable or None, default=None
         skorch's internal validation split; None trains on all data (unless
         ``early_stopping``).
@@ -193,18 +199,22 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         lr: float = 1e-3,
         max_epochs: int = 100,
         batch_size: int = 64,
+        iterator_train=ArrayBatchLoader,
+        iterator_valid=ArrayBatchLoader,
         train_split=None,
         callbacks=None,
         verbose: int = 0,
         **kwargs,
     ):
         super().__init__(
-            module,
-            criterion=criterion,
+            None,  # torch components are stored below, see the note there
+            criterion=None,
             optimizer=optimizer,
             lr=lr,
             max_epochs=max_epochs,
             batch_size=batch_size,
+            iterator_train=iterator_train,
+            iterator_valid=iterator_valid,
             train_split=train_split,
             classes=classes,
             callbacks=callbacks,
@@ -220,9 +230,12 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         self.n_iter_no_change = n_iter_no_change
         # skorch sets these fitted-state attributes in __init__; scikit-learn's
         # convention is that __init__ stores parameters only, so fall back to the
-        # class-level defaults below until initialize() sets them.
+        # class-level defaults below until initialize() sets them. With those defaults
+        # skorch's __setattr__ no longer sees a "first init" and would reject module or
+        # criterion *instances*, so store those two parameters directly.
         for name in ("history_", "initialized_", "virtual_params_"):
             vars(self).pop(name, None)
+        vars(self).update(module=module, criterion=criterion)
 
     history_ = None
     initialized_ = False
@@ -272,7 +285,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         if _has_strings(observed):
             warnings.warn(
                 f"y holds string labels and no order was given; using sorted order "
-                f"{list(observed)} as the ordinal order. Pass classes=[...] in ordinal "
+                f"{observed.tolist()} as the ordinal order. Pass classes=[...] in ordinal "
                 "order or an ordered pandas Categorical to set it.",
                 ClassOrderWarning,
                 stacklevel=4,
@@ -289,7 +302,13 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         check_alpha(self.alpha)
         check_sigma(self.sigma)
         check_prediction_rule(self.prediction)
-        check_random_state(self.random_state)
+        try:
+            check_random_state(self.random_state)
+        except ValueError:
+            raise ValueError(
+                "random_state must be None, an int or a numpy RandomState, "
+                f"got {self.random_state!r}."
+            ) from None
         if not (
             self.callbacks is None
             or self.callbacks == "disable"
@@ -463,6 +482,19 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             )
             callbacks.insert(-1, ("early_stopping", stopper))
         return callbacks
+
+    def get_iterator(self, dataset, training=False):
+        """Batch iterator; training batches are shuffled unless told otherwise."""
+        if not training:
+            return super().get_iterator(dataset, training=False)
+        kwargs = {
+            "shuffle": True,
+            "batch_size": self.batch_size,
+            **self.get_params_for("iterator_train"),
+        }
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        return self.iterator_train(dataset, **kwargs)
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """Training and validation datasets; a stratified split only if asked for."""

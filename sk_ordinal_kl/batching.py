@@ -1,0 +1,125 @@
+"""Mini-batches by slicing whole tensors, instead of one ``__getitem__`` per row.
+
+skorch's default ``DataLoader`` builds every batch from ``batch_size`` calls of
+``Dataset.__getitem__`` plus a collate step; for small tabular rows that Python
+overhead dominates training (DESIGN.md §4). :class:`ArrayBatchLoader` converts the
+arrays of a skorch :class:`~skorch.dataset.Dataset` (or a ``Subset`` of one, as made by
+skorch's validation split) to tensors once and yields index slices. Anything else
+(a user's own ``Dataset``, dict inputs) goes through a regular ``DataLoader``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+from skorch.dataset import Dataset as SkorchDataset
+from torch.utils.data import DataLoader, Subset
+
+__all__ = ["ArrayBatchLoader"]
+
+
+def _as_tensor(values) -> torch.Tensor | None:
+    if values is None:
+        return None
+    if isinstance(values, torch.Tensor):
+        return values
+    if isinstance(values, np.ndarray):
+        return torch.from_numpy(np.ascontiguousarray(values))
+    return None
+
+
+def _array_view(dataset) -> tuple[torch.Tensor, torch.Tensor | None] | None:
+    """``(X, y)`` tensors behind a skorch Dataset (or a Subset of one), else None."""
+    indices = None
+    if isinstance(dataset, Subset):
+        indices = torch.as_tensor(np.asarray(dataset.indices), dtype=torch.long)
+        dataset = dataset.dataset
+    if type(dataset) is not SkorchDataset:
+        return None
+    X, y = _as_tensor(dataset.X), _as_tensor(dataset.y)
+    if X is None or (dataset.y is not None and y is None):
+        return None
+    if indices is not None:
+        X = X.index_select(0, indices)
+        y = None if y is None else y.index_select(0, indices)
+    return X, y
+
+
+class ArrayBatchLoader:
+    """Iterate over ``(X_batch, y_batch)`` slices of in-memory arrays.
+
+    A drop-in ``iterator_train`` / ``iterator_valid`` for skorch: it is called as
+    ``ArrayBatchLoader(dataset, batch_size=..., shuffle=...)``. Arguments only a
+    ``DataLoader`` understands (``num_workers``, ``collate_fn``, ...) make it fall back
+    to a ``DataLoader`` with those arguments, as does a dataset that is not array-backed.
+
+    Parameters
+    ----------
+    dataset : torch Dataset
+        Usually a :class:`skorch.dataset.Dataset` over numpy arrays or tensors.
+    batch_size : int, default=128
+        Rows per batch.
+    shuffle : bool, default=False
+        Draw a new permutation (from torch's global generator) every epoch.
+    drop_last : bool, default=False
+        Drop the last, smaller batch.
+    **loader_kwargs
+        Passed to ``torch.utils.data.DataLoader`` when falling back to it.
+
+    Examples
+    --------
+    >>> ds = SkorchDataset(np.zeros((5, 2), dtype=np.float32), np.arange(5))
+    >>> [tuple(Xb.shape) for Xb, yb in ArrayBatchLoader(ds, batch_size=2)]
+    [(2, 2), (2, 2), (1, 2)]
+    """
+
+    def __init__(
+        self,
+        dataset,
+        batch_size: int = 128,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        **loader_kwargs,
+    ):
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        arrays = None if loader_kwargs else _array_view(dataset)
+        if arrays is None:
+            self._fallback = DataLoader(
+                dataset,
+                batch_size=self.batch_size,
+                shuffle=shuffle,
+                drop_last=drop_last,
+                **loader_kwargs,
+            )
+            self.X = self.y = None
+        else:
+            self._fallback = None
+            self.X, self.y = arrays
+
+    def __len__(self) -> int:
+        if self._fallback is not None:
+            return len(self._fallback)
+        rounding = math.floor if self.drop_last else math.ceil
+        return rounding(len(self.X) / self.batch_size)
+
+    def __iter__(self) -> Iterator:
+        if self._fallback is not None:
+            yield from self._fallback
+            return
+        n_rows = len(self.X)
+        order = torch.randperm(n_rows) if self.shuffle else None
+        stop = n_rows - n_rows % self.batch_size if self.drop_last else n_rows
+        for start in range(0, stop, self.batch_size):
+            if order is None:  # contiguous slices are views: no copy at all
+                rows = slice(start, start + self.batch_size)
+                yield self.X[rows], None if self.y is None else self.y[rows]
+            else:
+                rows = order[start : start + self.batch_size]
+                X_batch = self.X.index_select(0, rows)
+                yield X_batch, None if self.y is None else self.y.index_select(0, rows)

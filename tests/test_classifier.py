@@ -1,0 +1,328 @@
+"""OrdinalKLClassifier: labels, inputs, parameters, reproducibility, persistence."""
+
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from torch import nn
+
+from sk_ordinal_kl import ClassOrderWarning, GaussianKLCrossEntropy, OrdinalKLClassifier
+from sk_ordinal_kl.decision import predict_index
+from sk_ordinal_kl.metrics import mse_class_index, neg_mse_class_index_scorer
+from sk_ordinal_kl.targets import gaussian_targets
+
+FAST = {"max_epochs": 15, "random_state": 0}
+
+
+def _fit(X, y, **params):
+    return OrdinalKLClassifier(**{**FAST, **params}).fit(X, y)
+
+
+# ----------------------------------------------------------------- basics
+def test_learns_an_ordinal_problem(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=60)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 4)
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+    assert (proba >= 0).all()
+    assert mse_class_index(y, clf.predict(X)) < 0.5  # majority-class guess scores 1.5
+
+
+def test_default_trains_on_all_rows_without_validation(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=2)
+    assert "valid_loss" not in clf.history[-1]
+    assert sum(clf.history[-1, "batches", :, "train_batch_size"]) == len(X)
+
+
+def test_early_stopping_holds_out_a_stratified_fraction(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(
+        X, y, early_stopping=True, validation_fraction=0.25, max_epochs=300, n_iter_no_change=3
+    )
+    assert sum(clf.history[-1, "batches", :, "train_batch_size"]) == 180
+    assert "valid_loss" in clf.history[-1]
+    assert len(clf.history) < 300
+
+
+def test_prediction_rules_apply_to_predict_proba(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=5, alpha=0.5)
+    proba = clf.predict_proba(X)
+    for rule in ("argmax", "median", "mean"):
+        clf.set_params(prediction=rule)
+        np.testing.assert_array_equal(clf.predict(X), clf.classes_[predict_index(proba, rule)])
+
+
+# ---------------------------------------------------------------- labels
+def test_explicit_string_classes_round_trip(ordinal_data):
+    X, y_index = ordinal_data
+    order = np.array(["low", "mid", "high", "top"])
+    y = order[y_index]
+    clf = _fit(X, y, classes=list(order), max_epochs=40)
+    np.testing.assert_array_equal(clf.classes_, order)  # given order, not sorted
+    pred = clf.predict(X)
+    assert set(pred) <= set(order)
+    assert 0.0 <= clf.score(X, y) <= 1.0
+    mse = mse_class_index(y, pred, classes=order)
+    assert neg_mse_class_index_scorer(clf, X, y) == pytest.approx(-mse)
+    assert mse < 0.6
+
+
+def test_three_string_classes_in_a_pipeline(ordinal_data):
+    X, y_index = ordinal_data
+    y = np.array(["low", "mid", "high"])[np.minimum(y_index, 2)]
+    pipe = make_pipeline(
+        StandardScaler(), OrdinalKLClassifier(classes=["low", "mid", "high"], **FAST)
+    ).fit(X, y)
+    assert list(pipe.classes_) == ["low", "mid", "high"]
+    assert set(pipe.predict(X)) <= {"low", "mid", "high"}
+    assert np.isfinite(neg_mse_class_index_scorer(pipe, X, y))
+
+
+@pytest.mark.parametrize("wrap", [pd.Series, pd.Categorical], ids=["series", "categorical"])
+def test_ordered_categorical_sets_the_order(ordinal_data, wrap):
+    X, y_index = ordinal_data
+    order = ["poor", "fair", "good", "excellent"]  # not alphabetical
+    y = wrap(pd.Categorical.from_codes(y_index, categories=order, ordered=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        clf = _fit(X, y)
+    assert list(clf.classes_) == order
+    assert set(clf.predict(X)) <= set(order)
+    assert np.isfinite(neg_mse_class_index_scorer(clf, X, y))
+
+
+def test_unordered_strings_warn_and_name_the_order(ordinal_data):
+    X, y_index = ordinal_data
+    y = np.array(["b_low", "a_mid", "d_high", "c_top"])[y_index]
+    with pytest.warns(ClassOrderWarning, match=re.escape("['a_mid', 'b_low', 'c_top', 'd_high']")):
+        clf = _fit(X, y, max_epochs=1)
+    assert list(clf.classes_) == ["a_mid", "b_low", "c_top", "d_high"]
+
+
+def test_integer_labels_do_not_warn(ordinal_data):
+    X, y = ordinal_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        _fit(X, y + 1, max_epochs=1)
+
+
+def test_classes_carry_labels_absent_from_y(ordinal_data):
+    X, y_index = ordinal_data
+    ages = np.array([20, 21, 23, 24])[y_index]  # 22 never observed
+    clf = _fit(X, ages, classes=[20, 21, 22, 23, 24], max_epochs=2)
+    assert clf.predict_proba(X).shape[1] == 5
+    assert clf.criterion_.num_classes == 5
+    assert clf.module_.layers[-1].out_features == 5
+
+
+def test_ordered_categorical_with_unused_category(ordinal_data):
+    X, y_index = ordinal_data
+    y = pd.Series(pd.Categorical.from_codes(y_index, categories=list("abcde"), ordered=True))
+    assert list(_fit(X, y, max_epochs=1).classes_) == list("abcde")
+
+
+# ------------------------------------------------------------------ inputs
+def test_dataframe_input_records_feature_names(ordinal_data):
+    X, y = ordinal_data
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    clf = _fit(frame, y, max_epochs=2)
+    assert list(clf.feature_names_in_) == list(frame.columns)
+    assert clf.n_features_in_ == 5
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        from_array = clf.predict_proba(X)
+    np.testing.assert_allclose(clf.predict_proba(frame), from_array, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int32])
+def test_numeric_dtypes_and_lists(ordinal_data, dtype):
+    X, y = ordinal_data
+    X = (X * 10).astype(dtype)
+    clf = _fit(X, y, max_epochs=1)
+    assert clf.predict(X.tolist()).shape == (len(X),)
+
+
+def test_predict_checks_feature_count(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=1)
+    with pytest.raises(
+        ValueError, match="X has 4 features, but OrdinalKLClassifier is expecting 5"
+    ):
+        clf.predict(X[:, :4])
+
+
+def test_predict_before_fit_raises_not_fitted(ordinal_data):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        OrdinalKLClassifier().predict(ordinal_data[0])
+
+
+# -------------------------------------------------------------- bad input
+def _bad_inputs(X, y):
+    X_nan, X_inf = X.copy(), X.copy()
+    X_nan[3, 1], X_inf[0, 0] = np.nan, np.inf
+    return {
+        "nan": (X_nan, y, {}, ValueError, "Input X contains NaN"),
+        "inf": (X_inf, y, {}, ValueError, "Input X contains infinity"),
+        "3d": (X.reshape(len(X), 5, 1), y, {}, ValueError, "Found array with dim 3"),
+        "y2d": (X, np.c_[y, y], {}, ValueError, "y should be a 1d array"),
+        "single_class": (X, np.zeros_like(y), {}, ValueError, "only 1 class"),
+        "empty": (X[:0], y[:0], {}, ValueError, "0 sample"),
+        "length": (X, y[:-3], {}, ValueError, "inconsistent numbers of samples"),
+        "sigma0": (X, y, {"sigma": 0.0}, ValueError, "sigma must be a finite number > 0"),
+        "sigma_neg": (X, y, {"sigma": -1}, ValueError, "sigma must be a finite number > 0"),
+        "sigma_inf": (X, y, {"sigma": np.inf}, ValueError, "sigma must be a finite"),
+        "alpha_neg": (X, y, {"alpha": -0.1}, ValueError, "alpha must be a finite number >= 0"),
+        "alpha_nan": (X, y, {"alpha": np.nan}, ValueError, "alpha must be a finite"),
+        "alpha_str": (X, y, {"alpha": "1"}, TypeError, "alpha must be a real number"),
+        "rule": (X, y, {"prediction": "mode"}, ValueError, "prediction must be one of"),
+        "strings_X": (np.full(X.shape, "a"), y, {}, ValueError, "could not convert string"),
+        "nan_y": (X, np.where(y == 0, np.nan, y), {}, ValueError, "Input y contains NaN"),
+        "continuous_y": (X, X[:, 0], {}, ValueError, "Unknown label type"),
+        "unknown_label": (X, y + 1, {"classes": [1, 2, 3]}, ValueError, "4"),
+        "dup_classes": (X, y, {"classes": [0, 1, 1, 2, 3]}, ValueError, "duplicates"),
+        "bad_state": (X, y, {"random_state": "seed"}, ValueError, "random_state"),
+        "bad_callbacks": (X, y, {"callbacks": 3}, TypeError, "callbacks must be"),
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_inputs(np.zeros((4, 5)), np.arange(4))))
+def test_bad_input_raises_before_training(ordinal_data, case):
+    X, y = ordinal_data
+    X_bad, y_bad, params, error, message = _bad_inputs(X, y)[case]
+    clf = OrdinalKLClassifier(**{**FAST, **params})
+    with pytest.raises(error, match=message):
+        clf.fit(X_bad, y_bad)
+    assert not clf.initialized_  # nothing was built or trained
+
+
+def test_unknown_label_in_partial_fit_is_named(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=1)
+    with pytest.raises(ValueError, match="7"):
+        clf.partial_fit(X[:5], np.array([0, 1, 7, 2, 3]))
+
+
+def test_predict_rejects_nan(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=1)
+    X = X.copy()
+    X[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        clf.predict_proba(X)
+
+
+# ---------------------------------------------------- parameters & state
+def test_set_params_alpha_sigma_reach_the_criterion(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, alpha=1.0, sigma=1.0, max_epochs=1, warm_start=True)
+    for step in ("fit", "partial_fit"):
+        alpha, sigma = (0.25, 3.0) if step == "fit" else (4.0, 0.5)
+        clf.set_params(alpha=alpha, sigma=sigma)
+        getattr(clf, step)(X, y)
+        expected = torch.eye(4) + alpha * gaussian_targets(4, sigma).float()
+        assert clf.criterion_.alpha == alpha
+        torch.testing.assert_close(clf.criterion_.target_weights, expected)
+
+
+def test_warm_start_continues_training(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=3, warm_start=True)
+    clf.fit(X, y)
+    assert len(clf.history) == 6
+
+
+def test_random_state_reproducible_and_leaves_global_rng_alone(ordinal_data):
+    X, y = ordinal_data
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    first = _fit(X, y, random_state=7).predict_proba(X)
+    assert torch.equal(torch.get_rng_state(), state)
+    np.testing.assert_array_equal(first, _fit(X, y, random_state=7).predict_proba(X))
+    assert not np.allclose(first, _fit(X, y, random_state=8).predict_proba(X))
+
+
+def test_grid_search_parallel_is_reproducible(ordinal_data):
+    X, y = ordinal_data
+    pipe = make_pipeline(StandardScaler(), OrdinalKLClassifier(max_epochs=5, random_state=0))
+    grid = {"ordinalklclassifier__alpha": [0.0, 1.0], "ordinalklclassifier__sigma": [0.5, 2.0]}
+
+    def run(n_jobs):
+        search = GridSearchCV(pipe, grid, scoring=neg_mse_class_index_scorer, cv=3, n_jobs=n_jobs)
+        return search.fit(X, y).cv_results_["mean_test_score"]
+
+    np.testing.assert_array_equal(run(2), run(1))
+
+
+def test_cross_val_score_with_mse_scorer(ordinal_data):
+    X, y = ordinal_data
+    scores = cross_val_score(
+        _fit(X, y, max_epochs=1), X, y, cv=3, scoring=neg_mse_class_index_scorer
+    )
+    assert scores.shape == (3,)
+    assert (scores <= 0).all()
+
+
+def test_clone_keeps_parameters_and_drops_state(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, alpha=0.3, sigma=2.0, prediction="median", module__hidden_units=(8,))
+    copy = clone(clf)
+    assert copy.get_params()["alpha"] == 0.3
+    assert copy.get_params()["module__hidden_units"] == (8,)
+    assert not copy.initialized_
+    assert copy.fit(X, y).module_.layers[0].out_features == 8
+
+
+def test_pickle_round_trip_gives_identical_proba(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, classes=[0, 1, 2, 3])
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(restored.classes_, clf.classes_)
+
+
+# -------------------------------------------------------- custom modules
+class _Linear(nn.Module):
+    def __init__(self, in_features, num_classes, scale=1.0):
+        super().__init__()
+        self.linear = nn.Linear(in_features, num_classes)
+        self.scale = scale
+
+    def forward(self, X):
+        return self.scale * self.linear(X)
+
+
+def test_custom_module_class_gets_sizes_from_data(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, module=_Linear, module__scale=2.0)
+    assert clf.module_.linear.in_features == 5
+    assert clf.module_.linear.out_features == 4
+    assert clf.module_.scale == 2.0
+
+
+def test_module_and_criterion_instances_are_used_as_given(ordinal_data):
+    X, y = ordinal_data
+    criterion = GaussianKLCrossEntropy(alpha=0.0, sigma=1.0, num_classes=4)
+    clf = _fit(X, y, module=_Linear(5, 4), criterion=criterion, alpha=5.0)
+    assert clf.criterion_ is criterion
+    assert clf.criterion_.alpha == 0.0
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_alpha_zero_trains_like_plain_cross_entropy(ordinal_data):
+    X, y = ordinal_data
+    ours = _fit(X, y, alpha=0.0).predict_proba(X)
+    ce = _fit(X, y, criterion=nn.CrossEntropyLoss).predict_proba(X)
+    np.testing.assert_allclose(ours, ce, rtol=1e-5, atol=1e-6)
