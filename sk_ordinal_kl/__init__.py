@@ -7,7 +7,15 @@ KL divergence from a discrete Gaussian "mound" over the ordered classes.
 
 __version__ = "0.1.0"
 
+from .callbacks import SigmaSchedule
 from .classifier import ClassOrderWarning, OrdinalKLClassifier
-from .losses import GaussianKLCrossEntropy
+from .losses import LOSSES, GaussianKLCrossEntropy
 
-__all__ = ["ClassOrderWarning", "GaussianKLCrossEntropy", "OrdinalKLClassifier", "__version__"]
+__all__ = [
+    "LOSSES",
+    "ClassOrderWarning",
+    "GaussianKLCrossEntropy",
+    "OrdinalKLClassifier",
+    "SigmaSchedule",
+    "__version__",
+]

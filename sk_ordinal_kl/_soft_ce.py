@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch.autograd.function import once_differentiable
 
-__all__ = ["SoftTargetTable"]
+__all__ = ["band_layout", "soft_target_cross_entropy"]
 
 # Use the banded layout when the band is at most this fraction of K (measured: below it
 # the gather saves more than its index arithmetic costs).
@@ -52,60 +52,78 @@ class _FusedSoftCE(torch.autograd.Function):
         return grad, None, None, None, None, None
 
 
-def _band_half_width(table: torch.Tensor) -> int:
-    num_classes = table.shape[0]
-    k = torch.arange(num_classes)
-    distance = (k.unsqueeze(0) - k.unsqueeze(1)).abs()
-    return int(distance[table != 0].max())
+def _band_half_width(weights: torch.Tensor) -> int:
+    rows, columns = torch.nonzero(weights, as_tuple=True)
+    return int((columns - rows).abs().max())
 
 
-class SoftTargetTable(torch.nn.Module):
-    """Per-class soft-target rows ``W`` and constants ``c``, in dense or banded layout.
+def band_layout(weights: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """Banded copy ``(rows, offsets)`` of a ``K x K`` table, or None if it would not pay.
 
     Parameters
     ----------
     weights : torch.Tensor of shape (K, K)
-        Row ``y`` holds the target weights for true class ``y``; every row must sum to
-        the same ``total`` (``1 + alpha`` for ``onehot + alpha * p``).
-    offset : torch.Tensor of shape (K,)
-        Constant subtracted per true class (``alpha * H(p(y))``).
+        Soft-target weights; row ``y`` for true class ``y``.
 
-    Attributes
-    ----------
-    rows : torch.Tensor
-        ``(K, K)`` dense rows, or ``(K, 2h + 1)`` band rows where entry ``j`` of row
-        ``y`` is ``W[y, y + j - h]`` (0 outside ``0..K-1``).
-    band_offsets : torch.Tensor of shape (2h + 1,) or None
-        ``-h..h`` when banded.
+    Returns
+    -------
+    layout : tuple of (torch.Tensor of shape (K, 2h + 1), torch.Tensor of shape (2h + 1,))
+        Band rows (entry ``j`` of row ``y`` is ``weights[y, y + j - h]``, 0 outside
+        ``0..K-1``) and the offsets ``-h..h``; None when ``2h + 1 > K / 8``.
 
     Examples
     --------
-    >>> table = SoftTargetTable(torch.eye(3), torch.zeros(3))
-    >>> logits = torch.zeros(2, 3)
-    >>> table.cross_entropy(logits, torch.tensor([0, 2]))
+    >>> rows, offsets = band_layout(torch.eye(16))
+    >>> tuple(rows.shape), offsets.tolist()
+    ((16, 1), [0])
+    """
+    num_classes = weights.shape[0]
+    half_width = _band_half_width(weights)
+    if 2 * half_width + 1 > _BAND_FRACTION * num_classes:
+        return None
+    offsets = torch.arange(-half_width, half_width + 1, device=weights.device)
+    columns = torch.arange(num_classes, device=weights.device).unsqueeze(1) + offsets
+    inside = (columns >= 0) & (columns < num_classes)
+    rows = weights.gather(1, columns.clamp(0, num_classes - 1)) * inside
+    return rows.contiguous(), offsets
+
+
+def soft_target_cross_entropy(
+    logits: torch.Tensor,
+    target: torch.Tensor,
+    rows: torch.Tensor,
+    offset: torch.Tensor | None,
+    total: float,
+    band_offsets: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Per-sample ``-sum_k W[y, k] log_softmax(logits)_k - c[y]`` as one autograd node.
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (B, K)
+        Unnormalised class scores.
+    target : torch.Tensor of shape (B,)
+        True class indices.
+    rows : torch.Tensor of shape (K, K) or (K, 2h + 1)
+        Dense rows ``W``, or band rows from :func:`band_layout`.
+    offset : torch.Tensor of shape (K,) or None
+        Constant ``c`` per true class (None for 0).
+    total : float
+        The common row sum of ``W`` (``1 + alpha`` for ``onehot + alpha * p``).
+    band_offsets : torch.Tensor of shape (2h + 1,), default=None
+        Offsets of a banded ``rows``; None for dense rows.
+
+    Returns
+    -------
+    loss : torch.Tensor of shape (B,)
+        Per-sample losses.
+
+    Examples
+    --------
+    >>> soft_target_cross_entropy(torch.zeros(2, 3), torch.tensor([0, 2]), torch.eye(3),
+    ...                           None, 1.0)
     tensor([1.0986, 1.0986])
     """
-
-    def __init__(self, weights: torch.Tensor, offset: torch.Tensor):
-        super().__init__()
-        weights = weights.float()
-        num_classes = weights.shape[0]
-        self.total = float(weights.sum(dim=1).mean())
-        half_width = _band_half_width(weights)
-        if 2 * half_width + 1 <= _BAND_FRACTION * num_classes:
-            band = torch.arange(-half_width, half_width + 1)
-            columns = torch.arange(num_classes).unsqueeze(1) + band
-            inside = (columns >= 0) & (columns < num_classes)
-            rows = weights.gather(1, columns.clamp(0, num_classes - 1)) * inside
-            self.register_buffer("band_offsets", band)
-        else:
-            rows = weights
-            self.register_buffer("band_offsets", None)
-        self.register_buffer("rows", rows.contiguous())
-        self.register_buffer("offset", offset.float())
-
-    def cross_entropy(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Per-sample ``-sum_k W[y, k] log_softmax(logits)_k - c[y]``, shape ``(B,)``."""
-        return _FusedSoftCE.apply(
-            logits, target, self.rows, self.offset, self.total, self.band_offsets
-        )
+    if offset is None:
+        offset = rows.new_zeros(rows.shape[0])
+    return _FusedSoftCE.apply(logits, target, rows, offset, float(total), band_offsets)

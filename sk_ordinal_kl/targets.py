@@ -4,6 +4,30 @@ Row ``y`` of a table is the target distribution ``p(y)`` over the class indices
 ``k = 0..K-1``. Tables are built once per fit in float64 from *log*-weights and
 normalised with a log-softmax, so extreme widths stay finite: a width near 0
 gives one-hot rows, a very large width gives uniform rows.
+
+Kernels (``SOFT_TARGET_KINDS``; ``d = k - y``, ``sigma > 0``, rows normalised):
+
+``"gaussian"``
+    ``p_k ∝ exp(-d^2 / (2 sigma^2))`` (DLDL, Gao et al. 2017; dlordinal's exponential
+    soft labels with ``p=2, tau=2 sigma^2``).
+``"laplace"``
+    ``p_k ∝ exp(-|d| / sigma)``: the SORD target of Diaz & Marathe (CVPR 2019) with the
+    absolute-difference metric, and dlordinal's exponential labels with ``p=1, tau=sigma``.
+``"triangular"``
+    ``p_k ∝ max(0, 1 - |d| / sigma)``: a tent of half-width ``sigma``; classes at
+    ``|d| >= sigma`` get exactly 0 (log-weight ``-inf``), so ``sigma <= 1`` is one-hot.
+``"binomial"``
+    ``p_k ∝ [C(K-1, k) theta_y^k (1 - theta_y)^(K-1-k)]^(1/sigma)`` with
+    ``theta_y = (y + 0.5) / K``: the binomial unimodal target (Beckham & Pal, ICML 2017;
+    Liu et al. 2020) with ``sigma`` as a softmax temperature. The mode of
+    ``Binomial(K-1, theta_y)`` is ``floor(K theta_y) = y``, unique, so ``sigma -> 0`` is
+    one-hot at ``y``; ``sigma = 1`` is the plain binomial pmf.
+``"poisson"``
+    ``p_k ∝ [lambda_y^k e^(-lambda_y) / k!]^(1/sigma)`` with ``lambda_y = y + 0.5``
+    (mode ``floor(lambda_y) = y``), truncated to ``0..K-1`` (Beckham & Pal 2017).
+
+For the two "temperature" kernels ``sigma`` is not a width in class units, but the
+limits are the same: ``sigma -> 0`` one-hot, ``sigma -> inf`` uniform.
 """
 
 from __future__ import annotations
@@ -14,12 +38,19 @@ import numbers
 import torch
 
 __all__ = [
+    "SOFT_TARGET_KINDS",
+    "check_kind",
     "check_sigma",
     "gaussian_targets",
     "index_distance",
     "log_gaussian_targets",
+    "log_soft_target_table",
+    "soft_target_table",
     "target_entropy",
+    "target_moments",
 ]
+
+SOFT_TARGET_KINDS = ("gaussian", "laplace", "triangular", "binomial", "poisson")
 
 
 def _check_num_classes(num_classes: int) -> int:
@@ -105,9 +136,7 @@ def log_gaussian_targets(num_classes: int, sigma: float) -> torch.Tensor:
     >>> log_gaussian_targets(3, 1.0).exp().sum(dim=1)
     tensor([1., 1., 1.], dtype=torch.float64)
     """
-    sigma = check_sigma(sigma)
-    log_weights = -index_distance(num_classes).square() / (2.0 * sigma * sigma)
-    return torch.log_softmax(log_weights, dim=1)
+    return log_soft_target_table("gaussian", num_classes, sigma)
 
 
 def gaussian_targets(num_classes: int, sigma: float) -> torch.Tensor:
@@ -160,3 +189,139 @@ def target_entropy(log_table: torch.Tensor) -> torch.Tensor:
     table = log_table.exp()
     terms = torch.where(table > 0, table * log_table, torch.zeros_like(table))
     return -terms.sum(dim=1)
+
+
+def check_kind(kind: str) -> str:
+    """Return ``kind`` if it names a soft-target kernel, else raise ``ValueError``.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`SOFT_TARGET_KINDS`.
+
+    Returns
+    -------
+    kind : str
+        The validated name.
+
+    Examples
+    --------
+    >>> check_kind("laplace")
+    'laplace'
+    """
+    if not isinstance(kind, str) or kind not in SOFT_TARGET_KINDS:
+        raise ValueError(f"kind must be one of {SOFT_TARGET_KINDS}, got {kind!r}.")
+    return kind
+
+
+def _log_weights(kind: str, num_classes: int, sigma: float) -> torch.Tensor:
+    """Unnormalised log-weights ``(K, K)``, float64; ``-inf`` only for exact zeros."""
+    distance = index_distance(num_classes)
+    if kind == "gaussian":
+        # (d / sigma)^2, not d^2 / sigma^2: sigma^2 may underflow to 0 for tiny sigma.
+        return -0.5 * (distance / sigma).square()
+    if kind == "laplace":
+        return -distance.abs() / sigma
+    if kind == "triangular":
+        return torch.log(torch.clamp(1.0 - distance.abs() / sigma, min=0.0))
+    k = torch.arange(num_classes, dtype=torch.float64)
+    y = k.unsqueeze(1)
+    if kind == "binomial":
+        theta = (y + 0.5) / num_classes
+        log_choose = (
+            math.lgamma(num_classes) - torch.lgamma(k + 1.0) - torch.lgamma(num_classes - k)
+        )
+        log_pmf = log_choose + k * torch.log(theta) + (num_classes - 1 - k) * torch.log1p(-theta)
+    else:  # poisson
+        log_pmf = k * torch.log(y + 0.5) - torch.lgamma(k + 1.0)
+    return log_pmf / sigma
+
+
+def log_soft_target_table(kind: str, num_classes: int, sigma: float) -> torch.Tensor:
+    """Log of a soft-target table of the given kernel, float64, rows normalised.
+
+    ``log p(y)_k = w_y(k) - logsumexp_j w_y(j)`` with the kernel's log-weight ``w``
+    (see the module docstring for every kernel's formula).
+
+    Parameters
+    ----------
+    kind : {"gaussian", "laplace", "triangular", "binomial", "poisson"}
+        The kernel.
+    num_classes : int
+        Number of ordered classes ``K`` (>= 2).
+    sigma : float
+        Width (gaussian, laplace, triangular) or temperature (binomial, poisson), > 0.
+
+    Returns
+    -------
+    log_table : torch.Tensor of shape (K, K), float64
+        Row ``y`` is ``log p(y)``: finite, or ``-inf`` exactly where ``p(y)_k = 0``.
+        Every row has its maximum at ``k = y``.
+
+    Examples
+    --------
+    >>> log_soft_target_table("triangular", 3, 1.5).exp()
+    tensor([[0.7500, 0.2500, 0.0000],
+            [0.2000, 0.6000, 0.2000],
+            [0.0000, 0.2500, 0.7500]], dtype=torch.float64)
+    """
+    kind = check_kind(kind)
+    sigma = check_sigma(sigma)
+    num_classes = _check_num_classes(num_classes)
+    return torch.log_softmax(_log_weights(kind, num_classes, sigma), dim=1)
+
+
+def soft_target_table(kind: str, num_classes: int, sigma: float) -> torch.Tensor:
+    """Soft-target table ``p(y)_k`` of the given kernel, float64, rows sum to 1.
+
+    Parameters
+    ----------
+    kind : {"gaussian", "laplace", "triangular", "binomial", "poisson"}
+        The kernel (formulas in the module docstring).
+    num_classes : int
+        Number of ordered classes ``K`` (>= 2).
+    sigma : float
+        Width or temperature (> 0); ``sigma -> 0`` one-hot rows, ``sigma -> inf``
+        uniform rows.
+
+    Returns
+    -------
+    table : torch.Tensor of shape (K, K), float64
+        Row ``y`` is the target distribution for true class index ``y``.
+
+    Examples
+    --------
+    >>> soft_target_table("laplace", 3, 1e-6)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.],
+            [0., 0., 1.]], dtype=torch.float64)
+    """
+    return log_soft_target_table(kind, num_classes, sigma).exp()
+
+
+def target_moments(log_table: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean and variance of every row over the class indices ``0..K-1``.
+
+    Parameters
+    ----------
+    log_table : torch.Tensor of shape (K, K)
+        Row-wise log-probabilities.
+
+    Returns
+    -------
+    mean : torch.Tensor of shape (K,)
+        ``mu_y = sum_k k p(y)_k``.
+    variance : torch.Tensor of shape (K,)
+        ``sum_k (k - mu_y)^2 p(y)_k`` (>= 0; computed about the mean, no cancellation).
+
+    Examples
+    --------
+    >>> mean, var = target_moments(torch.log(torch.tensor([[0.5, 0.5], [0.0, 1.0]])))
+    >>> mean, var
+    (tensor([0.5000, 1.0000]), tensor([0.2500, 0.0000]))
+    """
+    table = log_table.exp()
+    k = torch.arange(table.shape[1], dtype=table.dtype)
+    mean = table @ k
+    variance = (table * (k.unsqueeze(0) - mean.unsqueeze(1)).square()).sum(dim=1)
+    return mean, variance
