@@ -97,11 +97,31 @@ class SigmaSchedule(Callback):
         return criterion
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        """Record the width used in this epoch in the history."""
+        """Record the width used in this epoch in the history.
+
+        Parameters
+        ----------
+        net : OrdinalKLClassifier
+            The net being trained.
+        dataset_train, dataset_valid : torch Dataset or None
+            Unused.
+        **kwargs : dict
+            Unused.
+        """
         net.history.record("sigma", float(self._criterion(net).current_sigma))
 
     def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        """Shrink the criterion's width for the next epoch."""
+        """Shrink the criterion's width for the next epoch.
+
+        Parameters
+        ----------
+        net : OrdinalKLClassifier
+            The net being trained.
+        dataset_train, dataset_valid : torch Dataset or None
+            Unused.
+        **kwargs : dict
+            Unused.
+        """
         factor, min_sigma = self._check_params()
         criterion = self._criterion(net)
         current = float(criterion.current_sigma)

@@ -38,7 +38,15 @@ __all__ = ["ClassOrderWarning", "OrdinalKLClassifier"]
 
 
 class ClassOrderWarning(UserWarning):
-    """String labels were put in sorted order because no ordinal order was given."""
+    """String labels were put in sorted order because no ordinal order was given.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", ClassOrderWarning)  # order is fine here
+    ...     pass
+    """
 
 
 def _softmax(logits: torch.Tensor) -> torch.Tensor:
@@ -161,7 +169,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         Class labels in ordinal order; column order of :meth:`predict_proba`.
     n_features_in_ : int
         Number of features seen in :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Column names, when ``X`` was a DataFrame with string column names.
     module_, criterion_, optimizer_, history_ : skorch's fitted components.
 
@@ -293,6 +301,13 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         return observed
 
     def check_data(self, X, y):
+        """No-op: ``fit`` has validated ``X`` and encoded ``y`` already.
+
+        Parameters
+        ----------
+        X, y : array-like
+            Ignored.
+        """
         # X and y were validated and y encoded by _validate_training_data; skorch's own
         # check would overwrite classes_inferred_ with the encoded indices.
         pass
@@ -454,14 +469,26 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         return self._data_kwargs(self.criterion, candidates, "criterion")
 
     def initialize_module(self):
-        """Build ``module_`` (the default MLP when ``module=None``) sized from the data."""
+        """Build ``module_`` (the default MLP when ``module=None``) sized from the data.
+
+        Returns
+        -------
+        self : OrdinalKLClassifier
+            The estimator, with ``module_`` set.
+        """
         module = TabularMLP if self.module is None else self.module
         kwargs = {**self._module_data_kwargs(module), **self.get_params_for("module")}
         self.module_ = self.initialized_instance(module, kwargs)
         return self
 
     def initialize_criterion(self):
-        """Build ``criterion_`` with the current ``alpha``, ``sigma`` and ``K``."""
+        """Build ``criterion_`` with the current ``alpha``, ``sigma`` and ``K``.
+
+        Returns
+        -------
+        self : OrdinalKLClassifier
+            The estimator, with ``criterion_`` set.
+        """
         kwargs = {**self._criterion_data_kwargs(), **self.get_params_for("criterion")}
         self.criterion_ = self.initialized_instance(self.criterion, kwargs)
         return self
@@ -484,7 +511,21 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         return callbacks
 
     def get_iterator(self, dataset, training=False):
-        """Batch iterator; training batches are shuffled unless told otherwise."""
+        """Batch iterator; training batches are shuffled unless told otherwise.
+
+        Parameters
+        ----------
+        dataset : torch Dataset
+            The (training or validation) dataset.
+        training : bool, default=False
+            Whether to build ``iterator_train`` (shuffled by default) or
+            ``iterator_valid``.
+
+        Returns
+        -------
+        iterator : iterable of (X_batch, y_batch)
+            The batch iterator.
+        """
         if not training:
             return super().get_iterator(dataset, training=False)
         kwargs = {
@@ -497,7 +538,20 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         return self.iterator_train(dataset, **kwargs)
 
     def get_split_datasets(self, X, y=None, **fit_params):
-        """Training and validation datasets; a stratified split only if asked for."""
+        """Training and validation datasets; a stratified split only if asked for.
+
+        Parameters
+        ----------
+        X, y : array-like
+            Validated features and encoded class indices.
+        **fit_params : dict
+            Passed to ``train_split``.
+
+        Returns
+        -------
+        dataset_train, dataset_valid : torch Dataset, torch Dataset or None
+            ``dataset_valid`` is None unless ``train_split`` or ``early_stopping`` is set.
+        """
         split = self.train_split
         if split is None and _is_true(self.early_stopping):
             split = ValidSplit(

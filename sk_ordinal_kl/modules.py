@@ -69,7 +69,18 @@ class TabularMLP(nn.Module):
         self.layers = _mlp(in_features, hidden_units, dropout, int(num_classes))
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        """Logits of shape ``(batch, num_classes)``."""
+        """Logits of the batch.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, in_features)
+            Input features.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (batch, num_classes)
+            One unnormalised score per class.
+        """
         return self.layers(X)
 
 
@@ -105,7 +116,18 @@ class CosineClassifierHead(nn.Module):
         self.class_embeddings = nn.Parameter(torch.randn(int(num_classes), int(in_features)))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """Scaled cosines of shape ``(batch, num_classes)``."""
+        """Scaled cosine similarities of each sample to each class embedding.
+
+        Parameters
+        ----------
+        features : torch.Tensor of shape (batch, embedding_dim)
+            Sample embeddings.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (batch, num_classes)
+            ``scale * cos(features, class_embeddings)``.
+        """
         f = F.normalize(features, dim=1, eps=1e-12)
         e = F.normalize(self.class_embeddings, dim=1, eps=1e-12)
         return self.scale * (f @ e.T)
@@ -159,6 +181,18 @@ class MinMaxMLP(nn.Module):
         self.head = CosineClassifierHead(int(embedding_dim), num_classes, scale=scale)
 
     def forward(self, X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(logits (B, K), features (B, D), class_embeddings (K, D))``."""
+        """Logits plus what :class:`~sk_ordinal_kl.losses.MinMaxLoss` needs.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, in_features)
+            Input features.
+
+        Returns
+        -------
+        outputs : tuple of torch.Tensor
+            ``(logits (B, K), features (B, D), class_embeddings (K, D))``; skorch uses
+            the first for ``predict_proba``.
+        """
         features = self.embedding(X)
         return self.head(features), features, self.head.class_embeddings

@@ -1,0 +1,102 @@
+"""
+Confusion matrices: CE, CE + KL, and the mean decision rule
+===========================================================
+
+A confusion matrix over ordered classes shows *how far* the errors are: mass near the
+diagonal is a near miss, mass in the corners a gross error. Three models side by side:
+plain cross-entropy with ``argmax``, CE + KL with ``argmax``, and CE + KL with the
+``mean`` decision rule, which targets the squared error on the class index.
+"""
+
+# %%
+# Data
+# ----
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import ConfusionMatrixDisplay
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl.datasets import holdout_splits, load_diabetes_ordinal, load_orreview_holdout
+from sk_ordinal_kl.metrics import mae_class_index, mse_class_index
+
+# ``../shared/datasets`` next to the repository, if present (run as a script, __file__
+# is this file; in the gallery build the working directory is examples/).
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+DATA_ROOT = HERE.parents[1] / "shared" / "datasets"
+if (DATA_ROOT / "ERA").is_dir():
+    split = load_orreview_holdout(DATA_ROOT, "ERA", holdout=0)
+    classes = list(range(1, 10))  # ERA: 9 ordered classes 1..9
+else:  # embedded fallback: no download, no path
+    X, y = load_diabetes_ordinal(n_classes=7)
+    split = holdout_splits(X, y, n_holdouts=1, name="diabetes7")[0]
+    classes = list(range(7))
+X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, split.y_test
+print(f"{split.name}: {len(y_train)} training / {len(y_test)} test rows, K = {len(classes)}")
+
+# %%
+# Fit once per loss, predict with two rules
+# -----------------------------------------
+# ``prediction`` is read at predict time, so ``set_params(prediction=...)`` on a fitted
+# model changes the rule without refitting.
+
+
+base = make_pipeline(
+    StandardScaler(), OrdinalKLClassifier(classes=classes, max_epochs=40, random_state=0)
+)
+ce = clone(base).set_params(ordinalklclassifier__alpha=0.0).fit(X_train, y_train)
+kl = clone(base).set_params(ordinalklclassifier__alpha=2.0).fit(X_train, y_train)
+predictions = {
+    "CE, argmax": ce.predict(X_test),
+    "CE + KL, argmax": kl.predict(X_test),
+    "CE + KL, mean": kl.set_params(ordinalklclassifier__prediction="mean").predict(X_test),
+}
+
+# %%
+# Side by side
+# ------------
+# Rows are normalised: each row shows where the test samples of one true class went.
+# The title gives the accuracy and the mean squared / absolute error on the class index.
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
+for ax, (name, y_pred) in zip(axes, predictions.items(), strict=True):
+    ConfusionMatrixDisplay.from_predictions(
+        y_test,
+        y_pred,
+        labels=classes,
+        normalize="true",
+        values_format=".1f",
+        cmap="Blues",
+        colorbar=False,
+        ax=ax,
+        text_kw={"fontsize": 7},
+    )
+    ax.set_title(
+        f"{name}\nacc {np.mean(y_pred == y_test):.3f}   "
+        f"MSE {mse_class_index(y_test, y_pred, classes=classes):.2f}   "
+        f"MAE {mae_class_index(y_test, y_pred, classes=classes):.2f}",
+        fontsize=10,
+    )
+fig.suptitle(f"{split.name}: row-normalised confusion matrices (test set)")
+fig.tight_layout()
+
+# %%
+# Read the three panels by how much mass lies far from the diagonal, and by the MSE in
+# their titles. The ``mean`` rule predicts the expectation of ``predict_proba``: it
+# rarely commits to an extreme class, trading a little accuracy on the end classes for
+# fewer distant errors, which is what the squared error on the class index rewards.
+
+# sphinx_gallery_start_ignore
+# Run as a plain script, write every figure as PNG (tests/test_examples.py checks them).
+import os  # noqa: E402
+import sys  # noqa: E402
+
+if "sphinx_gallery" not in sys.modules:
+    _out = Path(os.environ.get("SK_ORDINAL_KL_FIGURE_DIR", "."))
+    _out.mkdir(parents=True, exist_ok=True)
+    for _i, _num in enumerate(plt.get_fignums(), start=1):
+        plt.figure(_num).savefig(_out / f"{Path(sys.argv[0]).stem}_{_i}.png", dpi=100)
+# sphinx_gallery_end_ignore
