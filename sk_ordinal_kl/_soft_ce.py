@@ -37,19 +37,20 @@ class _FusedSoftCE(torch.autograd.Function):
             dot = (soft * log_q.gather(1, index)).sum(dim=1)
         ctx.save_for_backward(log_q, soft, index)
         ctx.total = total
-        return -dot - offset.index_select(0, target).to(log_q.dtype)
+        # In place on fresh temporaries: every op counts at small B x K.
+        return dot.add_(offset.index_select(0, target).to(log_q.dtype)).neg_()
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out):
         log_q, soft, index = ctx.saved_tensors
         scale = grad_out.unsqueeze(1)
-        grad = torch.exp(log_q).mul_(scale * ctx.total)
+        grad = torch.exp(log_q).mul_(ctx.total)
         if index is None:
-            grad.sub_(soft * scale)
+            grad.sub_(soft)
         else:  # out-of-range band entries carry weight 0, so clamped duplicates add 0
-            grad.scatter_add_(1, index, -(soft * scale))
-        return grad, None, None, None, None, None
+            grad.scatter_add_(1, index, soft.neg())
+        return grad.mul_(scale), None, None, None, None, None
 
 
 def _band_half_width(weights: torch.Tensor) -> int:
