@@ -139,6 +139,10 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         Any ``nn.Module`` taking ``(logits, class_index)``. If it is a class whose
         constructor takes ``alpha``, ``sigma`` and/or ``num_classes``, the estimator's
         values are passed (fresh at every fit, so ``set_params`` is always honoured).
+        Any class in :data:`sk_ordinal_kl.losses.LOSSES` works; those without an
+        ``alpha`` parameter ignore the estimator's ``alpha``, and ``MinMaxLoss`` needs
+        ``module=MinMaxMLP``. Tune the loss itself in a grid, e.g.
+        ``{"criterion": [GaussianKLCrossEntropy, DLDLv2Loss], ...}``.
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Optimizer; its options go through ``optimizer__*``.
     lr : float, default=1e-3
