@@ -1,0 +1,112 @@
+"""Plots of the benchmark (matplotlib, Agg backend): CI plot and α × σ heatmap."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["plot_ci", "plot_search_heatmap"]
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_ci(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path:
+    """One panel per dataset: each method's mean ``metric`` with its 95% CI.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`~sk_ordinal_kl._benchmark_stats.ci_table`.
+    path : Path
+        PNG file to write.
+    metric : str, default="mse"
+        Metric to plot.
+
+    Returns
+    -------
+    path : Path
+        The file written.
+    """
+    plt = _pyplot()
+    datasets = list(pd.unique(summary["dataset"]))
+    ncols = min(5, len(datasets))
+    nrows = math.ceil(len(datasets) / ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(3.2 * ncols, 0.35 * summary["method"].nunique() * nrows + 1.5),
+        squeeze=False,
+        sharey=True,
+    )
+    for ax, dataset in zip(axes.ravel(), datasets, strict=False):
+        data = summary[summary["dataset"] == dataset]
+        y = np.arange(len(data))
+        half = data[f"{metric}_ci_half"].fillna(0.0).to_numpy()
+        ax.errorbar(data[f"{metric}_mean"], y, xerr=half, fmt="o", capsize=3)
+        ax.set_yticks(y, data["method"])
+        ax.set_title(f"{dataset} (n={int(data['n_holdouts'].max())})", fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0, 0].invert_yaxis()  # shared y: first method on top in every panel
+    for ax in axes.ravel()[len(datasets) :]:
+        ax.set_visible(False)
+    fig.supxlabel(f"test {metric.upper()} on class index (mean, 95% t-CI over holdouts)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_search_heatmap(search: pd.DataFrame, dataset: str, path: Path, rule: str = "argmax"):
+    """Heatmap of the inner search's mean CV MSE over ``alpha × sigma`` for one dataset.
+
+    Parameters
+    ----------
+    search : DataFrame
+        Rows ``dataset, holdout, alpha, sigma, rule, cv_mse``.
+    dataset : str
+        Dataset to show; scores are averaged over its holdouts.
+    path : Path
+        PNG file to write.
+    rule : str, default="argmax"
+        Decision rule whose CV score is shown.
+
+    Returns
+    -------
+    path : Path or None
+        The file written, or None when ``search`` has no rows for ``dataset``.
+    """
+    data = search[(search["dataset"] == dataset) & (search["rule"] == rule)]
+    if data.empty:
+        return None
+    grid = data.pivot_table(index="alpha", columns="sigma", values="cv_mse", aggfunc="mean")
+    n_holdouts = data["holdout"].nunique()
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(1.2 * grid.shape[1] + 2.5, 1.0 * grid.shape[0] + 1.5))
+    image = ax.imshow(grid.to_numpy(), cmap="viridis_r", aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [f"{s:g}" for s in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [f"{a:g}" for a in grid.index])
+    ax.set_xlabel("sigma")
+    ax.set_ylabel("alpha")
+    values = grid.to_numpy()
+    middle = (np.nanmin(values) + np.nanmax(values)) / 2
+    for (i, j), value in np.ndenumerate(values):
+        color = "k" if value <= middle else "w"  # viridis_r: low = bright, high = dark
+        ax.text(j, i, f"{value:.3f}", ha="center", va="center", color=color, fontsize=9)
+    fig.colorbar(image, ax=ax, label="inner-CV MSE-index (lower is better)")
+    ax.set_title(
+        f"{dataset}: inner-CV MSE, rule={rule}\nmean over {n_holdouts} holdouts", fontsize=9
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
