@@ -68,9 +68,12 @@ from .datasets import (
     load_orreview_holdout,
     make_ordinal_classification,
 )
+from .losses import LOSSES
 
 __all__ = [
+    "ALL_METHODS",
     "EMBEDDED_DATASETS",
+    "LOSS_METHODS",
     "METHODS",
     "QUICK_PROTOCOL",
     "BenchmarkRun",
@@ -286,6 +289,12 @@ class MethodSpec:
     search: str | None = None
 
 
+def _loss_module(criterion: type) -> dict[str, Any]:
+    """The module a criterion needs, if not the default MLP (e.g. Min-Max's cosine head)."""
+    module = getattr(criterion, "default_module", None)
+    return {} if module is None else {"module": module}
+
+
 def _scaled(estimator: BaseEstimator) -> Pipeline:
     return Pipeline([("scale", StandardScaler()), ("clf", estimator)])
 
@@ -392,6 +401,17 @@ METHODS: dict[str, MethodSpec] = {
         ("dlordinal",),
     ),
 }
+
+# The loss family of sk_ordinal_kl.losses as opt-in methods (same MLP, each loss at its
+# default parameters, untuned): ``--methods ce ce_kl loss_dldl_v2 loss_focal ...``.
+LOSS_METHODS: dict[str, MethodSpec] = {
+    f"loss_{name}": MethodSpec(
+        partial(mlp_method, criterion=criterion, **_loss_module(criterion)),
+        f"MLP + {criterion.__name__} (defaults, alpha=1, sigma=1), argmax",
+    )
+    for name, criterion in LOSSES.items()
+}
+ALL_METHODS: dict[str, MethodSpec] = {**METHODS, **LOSS_METHODS}
 
 _INSTALL_HINTS = {
     "mord": "pip install mord",
@@ -921,7 +941,9 @@ def _run_info(run: BenchmarkRun) -> dict[str, Any]:
         "python": platform.python_version(),
         "torch": torch.__version__,
         "methods": {
-            m: METHODS[m].description for m in pd.unique(run.results["method"]) if m in METHODS
+            m: ALL_METHODS[m].description
+            for m in pd.unique(run.results["method"])
+            if m in ALL_METHODS
         },
     }
 
@@ -952,8 +974,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--methods",
         nargs="+",
         metavar="NAME",
-        choices=list(METHODS),
-        help=f"methods to run (default all): {', '.join(METHODS)}",
+        choices=list(ALL_METHODS),
+        help=f"methods to run (default: {', '.join(METHODS)}; opt-in loss family: "
+        f"{', '.join(LOSS_METHODS)})",
     )
     parser.add_argument(
         "--out",
@@ -1034,7 +1057,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     protocol = protocol_from_args(args)
     sources = sources_from_args(args)
-    methods = {m: METHODS[m] for m in (args.methods or METHODS)}
+    methods = {m: ALL_METHODS[m] for m in (args.methods or METHODS)}
     _, skipped = available_methods(methods)
     for name, reason in skipped.items():
         print(f"skipped peer {name}: {reason}", flush=True)

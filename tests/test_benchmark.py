@@ -164,3 +164,18 @@ def test_atomic_cache_roundtrip(tmp_path):
     assert read_cached(path) == {"x": 1}
     assert read_cached(tmp_path / "missing.json") is None
     assert [p.name for p in path.parent.iterdir()] == ["b.json"]  # no temporary left over
+
+
+def test_every_loss_of_the_family_is_an_opt_in_method():
+    from sk_ordinal_kl.benchmark import ALL_METHODS, LOSS_METHODS, METHODS, Protocol
+    from sk_ordinal_kl.losses import LOSSES, MinMaxLoss
+    from sk_ordinal_kl.modules import MinMaxMLP
+
+    assert set(LOSS_METHODS) == {f"loss_{name}" for name in LOSSES}
+    assert not set(LOSS_METHODS) & set(METHODS)  # the default run stays as documented
+    assert set(ALL_METHODS) == set(METHODS) | set(LOSS_METHODS)
+    for name, criterion in LOSSES.items():
+        clf = LOSS_METHODS[f"loss_{name}"].build(Protocol(), [0, 1, 2], 0).named_steps["clf"]
+        assert clf.criterion is criterion
+    min_max = LOSS_METHODS["loss_min_max"].build(Protocol(), [0, 1, 2], 0).named_steps["clf"]
+    assert min_max.module is MinMaxMLP and min_max.criterion is MinMaxLoss
