@@ -123,7 +123,10 @@ def main() -> None:
         res.update(same_scores=same_scores, same_best=same_best, worker_threads=worker_threads)
 
     speedup = 1 / result["n_jobs=2"]["ratio"]
-    identical = all(r["same_scores"] and r["same_best"] for r in result.values())
+    # Same thread count per fit => bit-identical; 2 intra-op threads change float reduction
+    # order, so that variant is reported in the table but not held to bit-equality.
+    single = [r for name, r in result.items() if name != f"n_jobs=1, {cpu_count()} threads"]
+    identical = all(r["same_scores"] and r["same_best"] for r in single)
     two_workers_threads = result["n_jobs=2"]["worker_threads"]
     one_thread = two_workers_threads == [1]
     checks = [
@@ -133,7 +136,12 @@ def main() -> None:
             f">= {SPEEDUP_TARGET}",
             speedup >= SPEEDUP_TARGET,
         ),
-        check("identical cv_results_ and best_params_ (1 = yes)", identical, "1", identical),
+        check(
+            "n_jobs=2 identical to n_jobs=1 (cv_results_, best_params_; 1 = yes)",
+            identical,
+            "1",
+            identical,
+        ),
         check("torch threads per worker, n_jobs=2", max(two_workers_threads), "1", one_thread),
     ]
     headers = [

@@ -1,10 +1,9 @@
 """Fused soft-target cross-entropy: ``-sum_k W[y, k] log_softmax(z)_k - c[y]`` per sample.
 
 One autograd node instead of the ~8 a composition of torch ops records: the forward
-runs one log-softmax, one row gather and one product-sum; the backward uses the closed
-form ``d/dz = (sum_k W[y, k]) * softmax(z) - W[y]`` (DESIGN.md §2) from the saved
-log-probabilities. Because every KL-type table row is ``onehot + alpha * p``, the row
-total is the same scalar ``1 + alpha`` for all classes.
+runs one log-softmax, one row gather and one product-sum; the backward is the closed form
+``d/dz = (sum_k W[y, k]) * softmax(z) - W[y]`` (DESIGN.md §2), computed by the same fused
+log-softmax backward kernel that hard-label cross-entropy uses.
 
 When the table is *banded* (all non-zeros within ``h`` of the diagonal, as a Gaussian
 with small sigma is in float32), the rows are stored as ``K x (2h + 1)`` and only
@@ -26,7 +25,7 @@ _BAND_FRACTION = 1 / 8
 
 class _FusedSoftCE(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, logits, target, rows, offset, total, band_offsets):
+    def forward(ctx, logits, target, rows, offset, band_offsets):
         log_q = torch.log_softmax(logits, dim=1)
         soft = rows.index_select(0, target).to(log_q.dtype)
         if band_offsets is None:
@@ -36,7 +35,6 @@ class _FusedSoftCE(torch.autograd.Function):
             index = (target.unsqueeze(1) + band_offsets).clamp_(0, logits.shape[1] - 1)
             dot = (soft * log_q.gather(1, index)).sum(dim=1)
         ctx.save_for_backward(log_q, soft, index)
-        ctx.total = total
         # In place on fresh temporaries: every op counts at small B x K.
         return dot.add_(offset.index_select(0, target).to(log_q.dtype)).neg_()
 
@@ -44,13 +42,13 @@ class _FusedSoftCE(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, grad_out):
         log_q, soft, index = ctx.saved_tensors
-        scale = grad_out.unsqueeze(1)
-        grad = torch.exp(log_q).mul_(ctx.total)
-        if index is None:
-            grad.sub_(soft)
-        else:  # out-of-range band entries carry weight 0, so clamped duplicates add 0
-            grad.scatter_add_(1, index, soft.neg())
-        return grad.mul_(scale), None, None, None, None, None
+        # d loss / d log_q = -W[y] * g; the log-softmax backward kernel (the one hard-label
+        # CE uses) turns it into (sum_k W[y, k]) * q * g - W[y] * g in one fused pass.
+        grad_log_q = soft * grad_out.unsqueeze(1).neg()
+        if index is not None:  # out-of-band weights are 0; clamped duplicates add 0
+            grad_log_q = torch.zeros_like(log_q).scatter_add_(1, index, grad_log_q)
+        grad = torch._log_softmax_backward_data(grad_log_q, log_q, 1, log_q.dtype)
+        return grad, None, None, None, None
 
 
 def _band_half_width(weights: torch.Tensor) -> int:
@@ -94,7 +92,6 @@ def soft_target_cross_entropy(
     target: torch.Tensor,
     rows: torch.Tensor,
     offset: torch.Tensor | None,
-    total: float,
     band_offsets: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Per-sample ``-sum_k W[y, k] log_softmax(logits)_k - c[y]`` as one autograd node.
@@ -109,8 +106,6 @@ def soft_target_cross_entropy(
         Dense rows ``W``, or band rows from :func:`band_layout`.
     offset : torch.Tensor of shape (K,) or None
         Constant ``c`` per true class (None for 0).
-    total : float
-        The common row sum of ``W`` (``1 + alpha`` for ``onehot + alpha * p``).
     band_offsets : torch.Tensor of shape (2h + 1,), default=None
         Offsets of a banded ``rows``; None for dense rows.
 
@@ -121,10 +116,9 @@ def soft_target_cross_entropy(
 
     Examples
     --------
-    >>> soft_target_cross_entropy(torch.zeros(2, 3), torch.tensor([0, 2]), torch.eye(3),
-    ...                           None, 1.0)
+    >>> soft_target_cross_entropy(torch.zeros(2, 3), torch.tensor([0, 2]), torch.eye(3), None)
     tensor([1.0986, 1.0986])
     """
     if offset is None:
         offset = rows.new_zeros(rows.shape[0])
-    return _FusedSoftCE.apply(logits, target, rows, offset, float(total), band_offsets)
+    return _FusedSoftCE.apply(logits, target, rows, offset, band_offsets)

@@ -238,10 +238,10 @@ class _ClassIndexLoss(nn.Module):
         self.register_buffer("band_rows", rows)
         self.register_buffer("band_offsets", offsets)
 
-    def _soft_cross_entropy(self, logits, target, offset, total: float) -> torch.Tensor:
+    def _soft_cross_entropy(self, logits, target, offset) -> torch.Tensor:
         """Per-sample ``-sum_k target_weights[y, k] log q_k - offset[y]`` (fused)."""
         rows = self.target_weights if self.band_offsets is None else self.band_rows
-        return soft_target_cross_entropy(logits, target, rows, offset, total, self.band_offsets)
+        return soft_target_cross_entropy(logits, target, rows, offset, self.band_offsets)
 
     def _class_values(self, like: torch.Tensor) -> torch.Tensor:
         return torch.arange(self.num_classes, dtype=like.dtype, device=like.device)
@@ -356,7 +356,7 @@ class SoftTargetKLCrossEntropy(_ClassIndexLoss):
             return F.cross_entropy(
                 logits, target, weight=self._class_weight(logits.dtype), reduction=self.reduction
             )
-        per_sample = self._soft_cross_entropy(logits, target, self.target_offset, 1 + self.alpha)
+        per_sample = self._soft_cross_entropy(logits, target, self.target_offset)
         return self._reduce(per_sample, target)
 
     def extra_repr(self) -> str:
@@ -574,7 +574,7 @@ class SoftLabelCrossEntropy(_KernelTargets, _ClassIndexLoss):
             return F.cross_entropy(
                 logits, target, weight=self._class_weight(logits.dtype), reduction=self.reduction
             )
-        per_sample = self._soft_cross_entropy(logits, target, None, 1.0)
+        per_sample = self._soft_cross_entropy(logits, target, None)
         return self._reduce(per_sample, target)
 
     def extra_repr(self) -> str:

@@ -15,14 +15,11 @@ class _KLTable:
         p = gaussian_targets(num_classes, sigma)
         weights = (torch.eye(num_classes, dtype=torch.float64) + alpha * p).to(dtype)
         self.offset = (alpha * target_entropy(p.log())).to(dtype)
-        self.total = 1 + alpha
         layout = band_layout(weights)
         self.rows, self.band_offsets = (weights, None) if layout is None else layout
 
     def cross_entropy(self, logits, target):
-        return soft_target_cross_entropy(
-            logits, target, self.rows, self.offset, self.total, self.band_offsets
-        )
+        return soft_target_cross_entropy(logits, target, self.rows, self.offset, self.band_offsets)
 
 
 def _kl_table(num_classes, sigma, alpha, dtype=torch.float32):
