@@ -117,6 +117,11 @@ class Protocol:
         Folds of the inner stratified K-fold.
     seed : int
         Base seed; holdout ``k`` uses ``seed + k`` for weights, shuffling and folds.
+
+    Examples
+    --------
+    >>> Protocol(max_epochs=5, alphas=(1.0,), sigmas=(1.0,)).inner_cv
+    3
     """
 
     max_epochs: int = 60
@@ -178,6 +183,11 @@ class DatasetSource:
         Holdout indices to run.
     root : str or None
         orreview root folder, or None for an embedded set (:data:`EMBEDDED_DATASETS`).
+
+    Examples
+    --------
+    >>> DatasetSource("diabetes5", holdouts=(0, 1)).name
+    'diabetes5'
     """
 
     name: str
@@ -210,6 +220,11 @@ def embedded_sources(n_holdouts: int = 10, names: Sequence[str] | None = None):
     Returns
     -------
     sources : list of DatasetSource
+
+    Examples
+    --------
+    >>> [source.name for source in embedded_sources(n_holdouts=3)]
+    ['diabetes5', 'latent5']
     """
     names = list(EMBEDDED_DATASETS) if not names else list(names)
     unknown = sorted(set(names) - set(EMBEDDED_DATASETS))
@@ -239,6 +254,12 @@ def orreview_sources(
     Returns
     -------
     sources : list of DatasetSource
+
+    Examples
+    --------
+    >>> sources = orreview_sources("../shared/datasets", ["ERA"], max_holdouts=2)  # doctest: +SKIP
+    >>> sources[0].holdouts  # doctest: +SKIP
+    (0, 1)
     """
     found = list_orreview_datasets(root)
     names = found if not names else list(names)
@@ -281,6 +302,14 @@ class MethodSpec:
     search : {None, "argmax", "rules"}
         None: fit as built. ``"argmax"``: tune ``alpha × sigma`` with the argmax rule by
         the shared inner search. ``"rules"``: tune ``alpha × sigma × rule``.
+
+    Examples
+    --------
+    >>> from functools import partial
+    >>> from sk_ordinal_kl.losses import FocalLoss
+    >>> spec = MethodSpec(partial(mlp_method, criterion=FocalLoss), "MLP + focal")
+    >>> spec.search is None
+    True
     """
 
     build: Builder
@@ -337,6 +366,12 @@ def mlp_method(
     -------
     pipeline : Pipeline
         ``StandardScaler -> estimator`` (step name ``"clf"``).
+
+    Examples
+    --------
+    >>> pipe = mlp_method(Protocol(max_epochs=5), classes=[0, 1, 2], seed=0, alpha=0.5)
+    >>> pipe.named_steps["clf"].alpha
+    0.5
     """
     return _scaled(estimator(**_mlp_kwargs(protocol, classes, seed), **params))
 
@@ -631,6 +666,12 @@ class BenchmarkRun:
         Wall-clock time of the run.
     protocol : Protocol
         The protocol used.
+
+    Examples
+    --------
+    >>> run = run_benchmark(embedded_sources(2), {"ce": METHODS["ce"]},
+    ...                     Protocol(max_epochs=2), progress=False)  # doctest: +SKIP
+    >>> run.results.groupby("method")["mse"].mean()  # doctest: +SKIP
     """
 
     results: pd.DataFrame
@@ -683,6 +724,13 @@ def run_benchmark(
     Returns
     -------
     run : BenchmarkRun
+
+    Examples
+    --------
+    >>> run = run_benchmark(embedded_sources(2), {"ce": METHODS["ce"]},
+    ...                     Protocol(max_epochs=2), progress=False)  # doctest: +SKIP
+    >>> sorted(run.results["dataset"].unique())  # doctest: +SKIP
+    ['diabetes5', 'latent5']
     """
     from joblib import Parallel, delayed
 
@@ -863,6 +911,11 @@ def write_outputs(
     -------
     files : dict
         Output name -> path written.
+
+    Examples
+    --------
+    >>> paths = write_outputs(run, "benchmark_results")  # doctest: +SKIP
+    >>> sorted(paths)[:2]  # doctest: +SKIP
     """
     from ._benchmark_plots import plot_ci, plot_search_heatmap
 
@@ -1052,6 +1105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     status : int
         0 on success.
+
+    Examples
+    --------
+    >>> main(["--quick", "--data-dir", "data", "--datasets", "tae"])  # doctest: +SKIP
+    0
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
