@@ -1,5 +1,5 @@
-"""Shared fixtures. Each pytest-xdist worker gets one torch thread so that ``-n 2`` on
-two cores does not oversubscribe them."""
+"""Shared fixtures. Tests run with one torch thread: their tensors are small, ``-n 2`` on
+two cores must not oversubscribe them, and results do not depend on the thread count."""
 
 import os
 from pathlib import Path
@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 import torch
 
-if os.environ.get("PYTEST_XDIST_WORKER"):
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 

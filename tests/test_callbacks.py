@@ -13,15 +13,6 @@ from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 from sk_ordinal_kl.targets import gaussian_targets, soft_target_table
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Small tensors on a shared 2-core machine: one torch thread is faster and steadier."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _fit(X, y, **params):
     params = {"max_epochs": 5, "random_state": 0, "batch_size": 128, **params}
     return OrdinalKLClassifier(**params).fit(X, y)

@@ -31,16 +31,6 @@ from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 from sk_ordinal_kl.modules import CosineClassifierHead, MinMaxMLP, TabularMLP
 from sk_ordinal_kl.targets import SOFT_TARGET_KINDS, soft_target_table
 
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Small tensors on a shared 2-core machine: one torch thread is faster and steadier."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 LOGIT_LOSSES = {name: cls for name, cls in LOSSES.items() if name != "min_max"}
 
 

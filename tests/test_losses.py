@@ -18,15 +18,6 @@ from sk_ordinal_kl.losses import (
 from sk_ordinal_kl.targets import gaussian_targets, log_gaussian_targets
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Small tensors on a shared 2-core machine: one torch thread is faster and steadier."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def reference(logits, target, alpha, sigma, weight=None, reduction="mean"):
     """Float64 numpy: CE + alpha sum_k p_k log(p_k / q_k), p from the formula, 0 log 0 = 0."""
     z = np.asarray(logits, dtype=np.float64)

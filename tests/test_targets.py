@@ -21,15 +21,6 @@ from sk_ordinal_kl.targets import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Small tensors on a shared 2-core machine: one torch thread is faster and steadier."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def numpy_table(kind, num_classes, sigma):
     """Independent float64 evaluation of every kernel, straight from its formula."""
     k = np.arange(num_classes, dtype=float)
