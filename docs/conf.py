@@ -80,6 +80,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": str(DOCS / "auto_examples"),
     "filename_pattern": r"/plot_",
+    "ignore_pattern": r"_figure_files\.py",  # a helper of the scripts, not an example
     "within_subsection_order": "FileNameSortKey",
     "download_all_examples": False,
     "remove_config_comments": True,

@@ -111,13 +111,10 @@ ax.set_title(f"{split.name}: share of unimodal predict_proba rows")
 fig.tight_layout()
 
 # sphinx_gallery_start_ignore
-# Run as a plain script, write every figure as PNG (tests/test_examples.py checks them).
-import os  # noqa: E402
 import sys  # noqa: E402
 
-if "sphinx_gallery" not in sys.modules:
-    _out = Path(os.environ.get("SK_ORDINAL_KL_FIGURE_DIR", "."))
-    _out.mkdir(parents=True, exist_ok=True)
-    for _i, _num in enumerate(plt.get_fignums(), start=1):
-        plt.figure(_num).savefig(_out / f"{Path(sys.argv[0]).stem}_{_i}.png", dpi=100)
+if "sphinx_gallery" not in sys.modules:  # plain script: tests/test_examples.py reads PNGs
+    from _figure_files import save_figures
+
+    save_figures()
 # sphinx_gallery_end_ignore
