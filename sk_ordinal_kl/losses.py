@@ -223,6 +223,37 @@ class _ClassIndexLoss(nn.Module):
         self.reduction = _check_reduction(reduction)
         self.register_buffer("weight", _class_weight_buffer(weight, self.num_classes))
 
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Loss of a batch.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (B, K)
+            Unnormalised class scores.
+        target : torch.Tensor of shape (B,)
+            True class indices in ``0..K-1``.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            Scalar (or per-sample losses for ``reduction="none"``).
+        """
+        check_logits_and_target(logits, target, self.num_classes)
+        if self._is_plain_cross_entropy():
+            # Exactly hard-label CE, and its fused kernel is the fastest path.
+            return F.cross_entropy(
+                logits, target, weight=self._class_weight(logits.dtype), reduction=self.reduction
+            )
+        return self._reduce(self._per_sample(logits, target), target)
+
+    def _is_plain_cross_entropy(self) -> bool:
+        """Whether the parameters reduce this loss to exactly hard-label cross-entropy."""
+        return False
+
+    def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Unreduced loss of every sample, shape ``(B,)``; inputs already checked."""
+        raise NotImplementedError
+
     def _reduce(self, per_sample: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         sample_weight = None if self.weight is None else self.weight[target].to(per_sample.dtype)
         return reduce_loss(per_sample, sample_weight, self.reduction)
@@ -335,29 +366,11 @@ class SoftTargetKLCrossEntropy(_ClassIndexLoss):
         self._set_soft_rows(weights)
         _set_buffer(self, "target_offset", self.alpha * target_entropy(log_targets))
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch.
+    def _is_plain_cross_entropy(self) -> bool:
+        return self.alpha == 0.0
 
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
-        target : torch.Tensor of shape (B,)
-            True class indices in ``0..K-1``.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar (or per-sample losses for ``reduction="none"``).
-        """
-        check_logits_and_target(logits, target, self.num_classes)
-        if self.alpha == 0.0:
-            # Exactly hard-label CE, and its fused kernel is the fastest path.
-            return F.cross_entropy(
-                logits, target, weight=self._class_weight(logits.dtype), reduction=self.reduction
-            )
-        per_sample = self._soft_cross_entropy(logits, target, self.target_offset)
-        return self._reduce(per_sample, target)
+    def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return self._soft_cross_entropy(logits, target, self.target_offset)
 
     def extra_repr(self) -> str:
         return f"num_classes={self.num_classes}, alpha={self.alpha}, reduction={self.reduction!r}"
@@ -554,28 +567,11 @@ class SoftLabelCrossEntropy(_KernelTargets, _ClassIndexLoss):
         weights.diagonal().add_(1.0 - self.eta)
         self._set_soft_rows(weights)
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch.
+    def _is_plain_cross_entropy(self) -> bool:
+        return self.eta == 0.0
 
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
-        target : torch.Tensor of shape (B,)
-            True class indices in ``0..K-1``.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar (or per-sample losses for ``reduction="none"``).
-        """
-        check_logits_and_target(logits, target, self.num_classes)
-        if self.eta == 0.0:
-            return F.cross_entropy(
-                logits, target, weight=self._class_weight(logits.dtype), reduction=self.reduction
-            )
-        per_sample = self._soft_cross_entropy(logits, target, None)
-        return self._reduce(per_sample, target)
+    def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return self._soft_cross_entropy(logits, target, None)
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", sigma={self.sigma}, kind={self.kind!r}, eta={self.eta}"
@@ -645,26 +641,11 @@ class DLDLv2Loss(_KLToTargets):
         self.lam = _check_real("lam", lam)
         self._init_kernel(kind, sigma)
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch.
-
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
-        target : torch.Tensor of shape (B,)
-            True class indices in ``0..K-1``.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar (or per-sample losses for ``reduction="none"``).
-        """
-        check_logits_and_target(logits, target, self.num_classes)
+    def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         log_q = F.log_softmax(logits, dim=1)
         expectation = log_q.exp() @ self._class_values(log_q)
         per_sample = self._kl(log_q, target) + self.lam * (expectation - target).abs()
-        return self._reduce(per_sample, target)
+        return per_sample
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", sigma={self.sigma}, lam={self.lam}, kind={self.kind!r}"
@@ -734,22 +715,7 @@ class FullKLDLDLLoss(_KLToTargets):
             raise ValueError("eps must be > 0 (it keeps the variances away from 0).")
         self._init_kernel(kind, sigma)
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch.
-
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
-        target : torch.Tensor of shape (B,)
-            True class indices in ``0..K-1``.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar (or per-sample losses for ``reduction="none"``).
-        """
-        check_logits_and_target(logits, target, self.num_classes)
+    def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         log_q = F.log_softmax(logits, dim=1)
         q = log_q.exp()
         k = self._class_values(log_q)
@@ -762,7 +728,7 @@ class FullKLDLDLLoss(_KLToTargets):
         )
         smoothness = 0.5 * (torch.diff(q, dim=1) * torch.diff(log_q, dim=1)).sum(dim=1)
         per_sample = self._kl(log_q, target) + gaussian_kl + smoothness
-        return self._reduce(per_sample, target)
+        return per_sample
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", sigma={self.sigma}, eps={self.eps}, kind={self.kind!r}"
@@ -877,30 +843,14 @@ class FocalLoss(_ClassIndexLoss):
         super().__init__(num_classes, weight=weight, reduction=reduction)
         self.gamma = _check_real("gamma", gamma)
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch.
+    def _is_plain_cross_entropy(self) -> bool:
+        return self.gamma == 0.0
 
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
-        target : torch.Tensor of shape (B,)
-            True class indices in ``0..K-1``.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar (or per-sample losses for ``reduction="none"``).
-        """
-        check_logits_and_target(logits, target, self.num_classes)
-        if self.gamma == 0.0:
-            return F.cross_entropy(
-                logits, target, weight=self._class_weight(logits.dtype), reduction=self.reduction
-            )
+    def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         log_q_y = F.log_softmax(logits, dim=1).gather(1, target.unsqueeze(1)).squeeze(1)
         miss = (-torch.expm1(log_q_y)).clamp_min(torch.finfo(log_q_y.dtype).tiny)
         per_sample = -miss.pow(self.gamma) * log_q_y
-        return self._reduce(per_sample, target)
+        return per_sample
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", gamma={self.gamma}"
@@ -950,22 +900,7 @@ class MeanVarianceLoss(_ClassIndexLoss):
         self.lambda_mean = _check_real("lambda_mean", lambda_mean)
         self.lambda_var = _check_real("lambda_var", lambda_var)
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch.
-
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
-        target : torch.Tensor of shape (B,)
-            True class indices in ``0..K-1``.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar (or per-sample losses for ``reduction="none"``).
-        """
-        check_logits_and_target(logits, target, self.num_classes)
+    def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         log_q = F.log_softmax(logits, dim=1)
         q = log_q.exp()
         k = self._class_values(log_q)
@@ -977,7 +912,7 @@ class MeanVarianceLoss(_ClassIndexLoss):
             + 0.5 * self.lambda_mean * (mean - target).square()
             + self.lambda_var * variance
         )
-        return self._reduce(per_sample, target)
+        return per_sample
 
     def extra_repr(self) -> str:
         return (
