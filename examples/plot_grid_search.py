@@ -25,20 +25,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl.datasets import holdout_splits, load_diabetes_ordinal, load_orreview_holdout
+from sk_ordinal_kl.datasets import load_holdout_or_embedded
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 
 # ``../shared/datasets`` next to the repository, if present (run as a script, __file__
 # is this file; in the gallery build the working directory is examples/).
 HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-DATA_ROOT = HERE.parents[1] / "shared" / "datasets"
-if (DATA_ROOT / "ERA").is_dir():
-    split = load_orreview_holdout(DATA_ROOT, "ERA", holdout=0)
-    classes = list(range(1, 10))  # ERA: 9 ordered classes 1..9
-else:  # embedded fallback: no download, no path
-    X, y = load_diabetes_ordinal(n_classes=7)
-    split = holdout_splits(X, y, n_holdouts=1, name="diabetes7")[0]
-    classes = list(range(7))
+# ERA (9 classes) if ../shared/datasets is there; else the embedded diabetes set, K = 7.
+split, classes = load_holdout_or_embedded(HERE.parents[1] / "shared" / "datasets", "ERA")
 X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, split.y_test
 print(f"{split.name}: {len(y_train)} training / {len(y_test)} test rows, K = {len(classes)}")
 

@@ -44,6 +44,7 @@ __all__ = [
     "list_holdouts",
     "list_orreview_datasets",
     "load_diabetes_ordinal",
+    "load_holdout_or_embedded",
     "load_orreview",
     "load_orreview_holdout",
     "make_ordinal_classification",
@@ -636,3 +637,51 @@ def holdout_splits(
         OrdinalSplit(X[train], y[train], X[test], y[test], name, k)
         for k, (train, test) in enumerate(splitter.split(X, y))
     ]
+
+
+def load_holdout_or_embedded(
+    root: str | os.PathLike[str] | None,
+    name: str = "ERA",
+    holdout: int = 0,
+    *,
+    n_classes: int = 7,
+) -> tuple[OrdinalSplit, list[int]]:
+    """One orreview holdout if ``root`` holds it, else the embedded diabetes set.
+
+    Lets examples and tutorials use real data where it is available and still run
+    anywhere (no path, no download). Labels of an orreview set are taken to be ``1..K``
+    with ``K`` the largest label seen in the holdout; the fallback uses
+    :func:`load_diabetes_ordinal` with one stratified 75/25 holdout.
+
+    Parameters
+    ----------
+    root : path-like or None
+        Folder of orreview-format datasets; None or a folder without ``name`` selects
+        the embedded fallback.
+    name : str, default="ERA"
+        Dataset to load from ``root``.
+    holdout : int, default=0
+        Holdout index to load from ``root``.
+    n_classes : int, default=7
+        Number of classes of the embedded fallback.
+
+    Returns
+    -------
+    split : OrdinalSplit
+        Train and test parts; ``split.name`` says which data it is.
+    classes : list of int
+        All labels in ordinal order.
+
+    Examples
+    --------
+    >>> split, classes = load_holdout_or_embedded(None)
+    >>> split.name, classes
+    ('diabetes7', [0, 1, 2, 3, 4, 5, 6])
+    """
+    if root is not None and (Path(root) / name).is_dir():
+        split = load_orreview_holdout(root, name, holdout)
+        top = int(max(split.y_train.max(), split.y_test.max()))
+        return split, list(range(1, top + 1))
+    X, y = load_diabetes_ordinal(n_classes=n_classes)
+    split = holdout_splits(X, y, n_holdouts=1, name=f"diabetes{n_classes}")[0]
+    return split, list(range(n_classes))

@@ -437,3 +437,17 @@ def test_holdout_splits_validates():
         holdout_splits(X, y, n_holdouts=0)
     with pytest.raises(ValueError, match="integer"):
         holdout_splits(X, y + 0.5)
+
+
+def test_load_holdout_or_embedded_prefers_the_folder(shared_datasets, tmp_path):
+    from sk_ordinal_kl.datasets import load_holdout_or_embedded
+
+    split, classes = load_holdout_or_embedded(shared_datasets, "ERA", 3)
+    assert (split.name, split.holdout, classes) == ("ERA", 3, list(range(1, 10)))
+    np.testing.assert_array_equal(
+        split.y_test, load_orreview_holdout(shared_datasets, "ERA", 3).y_test
+    )
+    for root in (None, tmp_path):  # no folder, or a folder without the dataset
+        fallback, classes = load_holdout_or_embedded(root, "ERA", n_classes=5)
+        assert fallback.name == "diabetes5" and classes == [0, 1, 2, 3, 4]
+        assert len(fallback.y_train) + len(fallback.y_test) == 442
