@@ -186,8 +186,8 @@ def target_entropy(log_table: torch.Tensor) -> torch.Tensor:
     >>> float(target_entropy(torch.log(torch.full((1, 4), 0.25))))
     1.3862943649291992
     """
-    table = log_table.exp()
-    terms = torch.where(table > 0, table * log_table, torch.zeros_like(table))
+    # One K x K temporary, in place: where p = 0 (log p = -inf) the product is NaN -> 0.
+    terms = log_table.exp().mul_(log_table).nan_to_num_(nan=0.0)
     return -terms.sum(dim=1)
 
 
@@ -219,11 +219,11 @@ def _log_weights(kind: str, num_classes: int, sigma: float) -> torch.Tensor:
     distance = index_distance(num_classes)
     if kind == "gaussian":
         # (d / sigma)^2, not d^2 / sigma^2: sigma^2 may underflow to 0 for tiny sigma.
-        return -0.5 * (distance / sigma).square()
+        return distance.div_(sigma).square_().mul_(-0.5)  # in place: one K x K tensor
     if kind == "laplace":
-        return -distance.abs() / sigma
+        return distance.abs_().div_(-sigma)
     if kind == "triangular":
-        return torch.log(torch.clamp(1.0 - distance.abs() / sigma, min=0.0))
+        return distance.abs_().div_(-sigma).add_(1.0).clamp_(min=0.0).log_()
     k = torch.arange(num_classes, dtype=torch.float64)
     y = k.unsqueeze(1)
     if kind == "binomial":
