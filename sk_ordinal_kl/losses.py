@@ -240,15 +240,23 @@ class _ClassIndexLoss(nn.Module):
         """
         check_logits_and_target(logits, target, self.num_classes)
         if self._is_plain_cross_entropy():
-            # Exactly hard-label CE, and its fused kernel is the fastest path.
+            # Exactly (label-smoothed) hard-label CE: its fused kernel is the fastest path.
             return F.cross_entropy(
-                logits, target, weight=self._class_weight(logits.dtype), reduction=self.reduction
+                logits,
+                target,
+                weight=self._class_weight(logits.dtype),
+                reduction=self.reduction,
+                label_smoothing=self._label_smoothing(),
             )
         return self._reduce(self._per_sample(logits, target), target)
 
     def _is_plain_cross_entropy(self) -> bool:
         """Whether the parameters reduce this loss to exactly hard-label cross-entropy."""
         return False
+
+    def _label_smoothing(self) -> float:
+        """``label_smoothing`` of the plain cross-entropy path (0 except for smoothing)."""
+        return 0.0
 
     def _per_sample(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Unreduced loss of every sample, shape ``(B,)``; inputs already checked."""
@@ -774,29 +782,11 @@ class LabelSmoothingCrossEntropy(_ClassIndexLoss):
         super().__init__(num_classes, weight=weight, reduction=reduction)
         self.epsilon = _check_real("epsilon", epsilon, high=1.0)
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Loss of a batch.
+    def _is_plain_cross_entropy(self) -> bool:
+        return True
 
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
-        target : torch.Tensor of shape (B,)
-            True class indices in ``0..K-1``.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar (or per-sample losses for ``reduction="none"``).
-        """
-        check_logits_and_target(logits, target, self.num_classes)
-        return F.cross_entropy(
-            logits,
-            target,
-            weight=self._class_weight(logits.dtype),
-            reduction=self.reduction,
-            label_smoothing=self.epsilon,
-        )
+    def _label_smoothing(self) -> float:
+        return self.epsilon
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", epsilon={self.epsilon}"

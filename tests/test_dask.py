@@ -14,11 +14,11 @@ import os
 
 import numpy as np
 import pytest
-import torch
 
 distributed = pytest.importorskip("distributed")
 
 import joblib  # noqa: E402
+from search_probes import pid_scorer, split_values, torch_threads_scorer  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
@@ -30,14 +30,6 @@ STEP = "ordinalklclassifier__"
 GRID = {STEP + "alpha": [0.0, 1.0], STEP + "sigma": [0.5, 2.0]}
 
 
-def torch_threads_scorer(estimator, X, y):
-    return float(torch.get_num_threads())
-
-
-def pid_scorer(estimator, X, y):
-    return float(os.getpid())
-
-
 def _search(n_jobs):
     pipe = make_pipeline(StandardScaler(), OrdinalKLClassifier(max_epochs=2, random_state=0))
     scoring = {
@@ -46,15 +38,6 @@ def _search(n_jobs):
         "pid": pid_scorer,
     }
     return GridSearchCV(pipe, GRID, scoring=scoring, refit="mse", cv=2, n_jobs=n_jobs)
-
-
-def _split_values(search, name):
-    return {
-        int(v)
-        for key, values in search.cv_results_.items()
-        if key.startswith("split") and key.endswith(f"_test_{name}")
-        for v in values
-    }
 
 
 @pytest.fixture(scope="module")
@@ -82,5 +65,5 @@ def test_dask_search_matches_local_search(client, ordinal_data):
     np.testing.assert_array_equal(remote.predict(X), local.predict(X))
     # The fits ran in the Dask worker processes, each with one torch thread.
     worker_pids = set(client.run(os.getpid).values())
-    assert _split_values(remote, "pid") <= worker_pids
-    assert _split_values(remote, "threads") == {1}
+    assert split_values(remote, "pid") <= worker_pids
+    assert split_values(remote, "threads") == {1}

@@ -6,21 +6,13 @@ import numpy as np
 import pytest
 import torch
 from joblib import Parallel, delayed, parallel_config
+from search_probes import pid_scorer, split_values, torch_threads_scorer
 from sklearn.model_selection import GridSearchCV
 
 from sk_ordinal_kl import OrdinalKLClassifier
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 
 GRID = {"alpha": [0.0, 1.0], "sigma": [0.5, 2.0]}
-
-
-def torch_threads_scorer(estimator, X, y):
-    """Reports the torch thread count of the process that just fitted ``estimator``."""
-    return float(torch.get_num_threads())
-
-
-def pid_scorer(estimator, X, y):
-    return float(os.getpid())
 
 
 def _thread_probe():
@@ -34,15 +26,6 @@ def _search(X, y, n_jobs):
     return GridSearchCV(estimator, GRID, scoring=scoring, refit="mse", cv=2, n_jobs=n_jobs).fit(
         X, y
     )
-
-
-def _split_values(search, name):
-    return {
-        int(v)
-        for key, values in search.cv_results_.items()
-        if key.startswith("split") and key.endswith(f"_test_{name}")
-        for v in values
-    }
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +51,9 @@ def test_n_jobs_2_matches_n_jobs_1(searches):
 def test_workers_use_cpu_count_over_n_jobs_torch_threads(searches):
     serial, parallel = searches
     expected = max((os.cpu_count() or 1) // 2, 1)
-    assert _split_values(parallel, "threads") == {expected}
-    assert os.getpid() not in _split_values(parallel, "pid")  # fitted in worker processes
-    assert _split_values(serial, "pid") == {os.getpid()}
+    assert split_values(parallel, "threads") == {expected}
+    assert os.getpid() not in split_values(parallel, "pid")  # fitted in worker processes
+    assert split_values(serial, "pid") == {os.getpid()}
 
 
 def test_inner_max_num_threads_pins_worker_threads():
