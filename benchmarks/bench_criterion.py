@@ -12,7 +12,7 @@ Three measurements at batch 256 for each number of classes K:
 
 Targets: step CE+KL / CE <= 1.1; criterion alone <= 1.5 at K >= 100.
 
-    python benchmarks/bench_criterion.py [--quick] [--threads 1] [--repeats 7]
+    python benchmarks/bench_criterion.py [--quick] [--threads 1] [--repeats 15]
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from sk_ordinal_kl.modules import TabularMLP
 BATCH = 256
 FEATURES = 20
 ALPHA = SIGMA = 1.0
+SWEEP_K = 117
+SWEEP_BATCHES = (256, 1024, 4096)
 STEP_TARGET = 1.1
 CRITERION_TARGET = 1.5
 
@@ -66,10 +68,10 @@ def inner_count(fn, budget: float = 0.02) -> int:
     return max(1, min(10_000, math.ceil(budget / once)))
 
 
-def criterion_cases(k: int, seed_style: bool) -> dict:
+def criterion_cases(k: int, seed_style: bool, batch: int = BATCH) -> dict:
     gen = torch.Generator().manual_seed(k)
-    logits = torch.randn(BATCH, k, generator=gen).requires_grad_()
-    y = torch.randint(0, k, (BATCH,), generator=gen)
+    logits = torch.randn(batch, k, generator=gen).requires_grad_()
+    y = torch.randint(0, k, (batch,), generator=gen)
     ours = GaussianKLCrossEntropy(alpha=ALPHA, sigma=SIGMA, num_classes=k)
 
     def fwd_bwd(loss_fn):
@@ -125,8 +127,39 @@ def timed(cases: dict, repeats: int, calls: int | None = None) -> dict:
     return result
 
 
+def batch_sweep(args) -> list[list]:
+    """Criterion alone at K=SWEEP_K for growing batches (fixed per-call costs amortised)."""
+    rows = []
+    for batch in [BATCH] if args.quick else SWEEP_BATCHES:
+        cases, _ = criterion_cases(SWEEP_K, seed_style=False, batch=batch)
+        res = timed(cases, args.repeats)
+        ce, ours = res["F.cross_entropy"], res["GaussianKLCrossEntropy"]
+        rows.append(
+            [
+                batch,
+                fmt_seconds(ce["per_call"]),
+                fmt_seconds(ours["per_call"]),
+                f"{ours['ratio']:.2f}",
+            ]
+        )
+    return rows
+
+
+def seed_style_ratio(seed, ours, ours_timing: dict) -> tuple[float, float]:
+    """Per-call time of the seed-style loop, and its ratio to ours.
+
+    One loop call is paired with as many calls of ours as were timed per sample above
+    (each side of a pair then lasts milliseconds, not a cold call or two), and the
+    ratio is the median of the paired per-call ratios.
+    """
+    calls = ours_timing["calls"]
+    pair = interleaved({"ours": repeat(ours, calls), "seed": seed}, 5)
+    per_call = pair["seed"]["median"]
+    return per_call, pair["seed"]["ratio"] * calls
+
+
 def main() -> None:
-    parser = base_parser(__doc__, default_repeats=7)
+    parser = base_parser(__doc__, default_repeats=15)
     parser.add_argument(
         "--classes", type=int, nargs="+", default=None, help="K values (default 5 117 1000 5000)"
     )
@@ -149,14 +182,9 @@ def main() -> None:
         s_ce, s_kl = step["step CE"], step["step CE+KL"]
         seed_ratio = seed_time = "-"
         if seed is not None:
-            # Paired with ours, the same number of calls each (the loop is ~100x slower).
-            pair = timed(
-                {"ours": cases["GaussianKLCrossEntropy"], "seed": seed},
-                max(3, args.repeats // 2),
-                calls=2,
-            )
-            seed_ratio = f"{pair['seed']['ratio']:.0f}x"
-            seed_time = fmt_seconds(pair["seed"]["per_call"])
+            seed_per_call, ratio = seed_style_ratio(seed, cases["GaussianKLCrossEntropy"], ours)
+            seed_ratio, seed_time = f"{ratio:.0f}x", fmt_seconds(seed_per_call)
+            checks.append(check(f"seed-style loop / ours, K={k}", ratio, ">= 100", ratio >= 100))
         naive_value = values["seed_style"]
         rows.append(
             [
@@ -191,6 +219,7 @@ def main() -> None:
                     ours["ratio"] <= CRITERION_TARGET,
                 )
             )
+    batch_rows = batch_sweep(args)
     headers = [
         "K",
         "CE fwd+bwd",
@@ -208,11 +237,19 @@ def main() -> None:
         f"thread(s), median of {args.repeats} interleaved samples"
     )
     print_table(title, headers, rows)
+    batch_title = (
+        f"Criterion alone vs batch size, K={SWEEP_K}: what is per call and what is per element"
+    )
+    batch_headers = ["batch", "CE fwd+bwd", "CE+KL fwd+bwd", "ratio"]
+    print_table(batch_title, batch_headers, batch_rows)
     report(
         "criterion",
         "Criterion cost vs cross-entropy",
         args,
-        [{"title": title, "headers": headers, "rows": rows}],
+        [
+            {"title": title, "headers": headers, "rows": rows},
+            {"title": batch_title, "headers": batch_headers, "rows": batch_rows},
+        ],
         checks,
         notes=[
             "times are per call; ratios are medians of paired per-sample ratios",

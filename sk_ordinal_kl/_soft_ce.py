@@ -1,9 +1,12 @@
-"""Fused soft-target cross-entropy: ``-sum_k W[y, k] log_softmax(z)_k - c[y]`` per sample.
+"""Fused soft-target cross-entropy: ``-sum_k W[y, k] log_softmax(z)_k - c[y]``.
 
 One autograd node instead of the ~8 a composition of torch ops records: the forward
-runs one log-softmax, one row gather and one product-sum; the backward is the closed form
+runs one log-softmax, one row gather and one product-sum (a single dot product when the
+loss is reduced, so the mean costs nothing extra); the backward is the closed form
 ``d/dz = (sum_k W[y, k]) * softmax(z) - W[y]`` (DESIGN.md §2), computed by the same fused
-log-softmax backward kernel that hard-label cross-entropy uses.
+log-softmax backward kernel that hard-label cross-entropy uses. At the batch sizes of
+tabular training the cost is mostly per dispatched op, so the node keeps their number
+down. With ``create_graph=True`` the backward is recorded, so second derivatives work.
 
 When the table is *banded* (all non-zeros within ``h`` of the diagonal, as a Gaussian
 with small sigma is in float32), the rows are stored as ``K x (2h + 1)`` and only
@@ -14,7 +17,6 @@ thousands that is most of the work of a dense soft target saved.
 from __future__ import annotations
 
 import torch
-from torch.autograd.function import once_differentiable
 
 __all__ = ["band_layout", "soft_target_cross_entropy"]
 
@@ -25,30 +27,45 @@ _BAND_FRACTION = 1 / 8
 
 class _FusedSoftCE(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, logits, target, rows, offset, band_offsets):
+    def forward(ctx, logits, target, rows, offset, band_offsets, reduction):
         log_q = torch.log_softmax(logits, dim=1)
-        soft = rows.index_select(0, target).to(log_q.dtype)
-        if band_offsets is None:
-            index = None
-            dot = (soft * log_q).sum(dim=1)
-        else:
+        soft = rows.index_select(0, target)
+        if soft.dtype != log_q.dtype:
+            soft = soft.to(log_q.dtype)
+        index, picked = None, log_q
+        if band_offsets is not None:
             index = (target.unsqueeze(1) + band_offsets).clamp_(0, logits.shape[1] - 1)
-            dot = (soft * log_q.gather(1, index)).sum(dim=1)
-        ctx.save_for_backward(log_q, soft, index)
-        # In place on fresh temporaries: every op counts at small B x K.
-        return dot.add_(offset.index_select(0, target).to(log_q.dtype)).neg_()
+            picked = log_q.gather(1, index)
+        ctx.save_for_backward(log_q, soft, index, logits)
+        ctx.per_sample = reduction == "none"
+        # In place on fresh temporaries: at small B x K every dispatched op costs about as
+        # much as its arithmetic, so a reduced loss is one dot product, scaled as a scalar.
+        if ctx.per_sample:
+            loss = (soft * picked).sum(dim=1)
+            if offset is not None:
+                loss.add_(offset.index_select(0, target).to(log_q.dtype))
+            return loss.neg_()
+        ctx.scale = -1.0 / logits.shape[0] if reduction == "mean" else -1.0
+        loss = torch.dot(soft.view(-1), picked.view(-1))
+        if offset is not None:
+            loss.add_(offset.index_select(0, target).sum().to(log_q.dtype))
+        return loss.mul_(ctx.scale)
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad_out):
-        log_q, soft, index = ctx.saved_tensors
-        # d loss / d log_q = -W[y] * g; the log-softmax backward kernel (the one hard-label
-        # CE uses) turns it into (sum_k W[y, k]) * q * g - W[y] * g in one fused pass.
-        grad_log_q = soft * grad_out.unsqueeze(1).neg()
+        log_q, soft, index, logits = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: a log_q autograd can differentiate
+            log_q = torch.log_softmax(logits, dim=1)
+        # d loss / d log_q = -W[y] g (per sample) or scale W[y] g (mean: -1/B, sum: -1);
+        # the log-softmax backward kernel, the one hard-label CE uses, turns it into the
+        # closed form g ((sum_k W[y, k]) q - W[y]) in one fused pass.
+        grad_log_q = soft * (
+            grad_out.unsqueeze(1).neg() if ctx.per_sample else grad_out * ctx.scale
+        )
         if index is not None:  # out-of-band weights are 0; clamped duplicates add 0
             grad_log_q = torch.zeros_like(log_q).scatter_add_(1, index, grad_log_q)
         grad = torch._log_softmax_backward_data(grad_log_q, log_q, 1, log_q.dtype)
-        return grad, None, None, None, None
+        return grad, None, None, None, None, None
 
 
 def _band_half_width(weights: torch.Tensor) -> int:
@@ -93,8 +110,9 @@ def soft_target_cross_entropy(
     rows: torch.Tensor,
     offset: torch.Tensor | None,
     band_offsets: torch.Tensor | None = None,
+    reduction: str = "none",
 ) -> torch.Tensor:
-    """Per-sample ``-sum_k W[y, k] log_softmax(logits)_k - c[y]`` as one autograd node.
+    """``-sum_k W[y, k] log_softmax(logits)_k - c[y]`` per sample, or reduced, as one node.
 
     Parameters
     ----------
@@ -108,17 +126,22 @@ def soft_target_cross_entropy(
         Constant ``c`` per true class (None for 0).
     band_offsets : torch.Tensor of shape (2h + 1,), default=None
         Offsets of a banded ``rows``; None for dense rows.
+    reduction : {"none", "mean", "sum"}, default="none"
+        Per-sample losses, or their mean or sum (computed inside the node: one dot
+        product, and a scalar factor in the backward).
 
     Returns
     -------
-    loss : torch.Tensor of shape (B,)
-        Per-sample losses.
+    loss : torch.Tensor of shape (B,), or scalar
+        Per-sample losses, or their mean or sum.
 
     Examples
     --------
     >>> soft_target_cross_entropy(torch.zeros(2, 3), torch.tensor([0, 2]), torch.eye(3), None)
     tensor([1.0986, 1.0986])
+    >>> soft_target_cross_entropy(
+    ...     torch.zeros(2, 3), torch.tensor([0, 2]), torch.eye(3), None, reduction="sum"
+    ... )
+    tensor(2.1972)
     """
-    if offset is None:
-        offset = rows.new_zeros(rows.shape[0])
-    return _FusedSoftCE.apply(logits, target, rows, offset, band_offsets)
+    return _FusedSoftCE.apply(logits, target, rows, offset, band_offsets, reduction)

@@ -85,9 +85,10 @@ def test_alpha_zero_is_exactly_cross_entropy(weighted, reduction):
     ("num_classes", "alpha", "reduction"),
     [(2, 0.3, "mean"), (7, 0.0, "mean"), (7, 0.3, "sum"), (7, 5.0, "none"), (7, 5.0, "mean")],
 )
-def test_gradcheck_float64(num_classes, alpha, reduction):
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gradcheck_float64(num_classes, alpha, reduction, weighted):
     logits, target = batch(num_classes, size=6, dtype=torch.float64)
-    weight = torch.linspace(0.5, 2.0, num_classes)
+    weight = torch.linspace(0.5, 2.0, num_classes) if weighted else None
     criterion = GaussianKLCrossEntropy(alpha, 0.8, num_classes, weight=weight, reduction=reduction)
     logits.requires_grad_(True)
     assert torch.autograd.gradcheck(lambda z: criterion(z, target), (logits,))
@@ -115,6 +116,18 @@ def test_finite_at_extreme_logits_and_sigma(num_classes, sigma):
     loss = GaussianKLCrossEntropy(2.0, sigma, num_classes)(logits, target)
     loss.backward()
     assert torch.isfinite(loss) and torch.isfinite(logits.grad).all()
+
+
+@pytest.mark.parametrize("num_classes", [117, 1000])
+def test_table_holds_no_subnormal_weights(num_classes):
+    """Gaussian tails below float32's smallest normal are stored as 0 (slow CPU path)."""
+    criterion = GaussianKLCrossEntropy(1.0, 1.0, num_classes)
+    weights = criterion.target_weights
+    exact = torch.eye(num_classes, dtype=torch.float64) + gaussian_targets(num_classes, 1.0)
+    tiny = torch.finfo(torch.float32).tiny
+    assert ((exact > 0) & (exact < tiny)).any()  # the float64 table has such tails
+    assert not ((weights > 0) & (weights < tiny)).any()
+    assert torch.equal(weights > 0, exact >= tiny)
 
 
 def test_sigma_limits():
