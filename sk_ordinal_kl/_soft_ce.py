@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["band_layout", "soft_target_cross_entropy"]
+__all__ = ["band_layout", "band_to_dense", "max_band_half_width", "soft_target_cross_entropy"]
 
 # Use the banded layout when the band is at most this fraction of K (measured: below it
 # the gather saves more than its index arithmetic costs).
@@ -68,6 +68,34 @@ class _FusedSoftCE(torch.autograd.Function):
         return grad, None, None, None, None, None
 
 
+def max_band_half_width(num_classes: int) -> int:
+    """Largest ``h`` for which the banded layout is used: ``2h + 1 <= K / 8``.
+
+    Examples
+    --------
+    >>> max_band_half_width(1000)
+    62
+    """
+    return int((_BAND_FRACTION * num_classes - 1) // 2)
+
+
+def band_to_dense(rows: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+    """The ``K x K`` table of band rows (the inverse of :func:`band_layout`).
+
+    Examples
+    --------
+    >>> band_to_dense(torch.tensor([[0.0, 1.0, 0.5], [0.5, 1.0, 0.0]]), torch.tensor([-1, 0, 1]))
+    tensor([[1.0000, 0.5000],
+            [0.5000, 1.0000]])
+    """
+    num_classes = rows.shape[0]
+    columns = torch.arange(num_classes, device=rows.device).unsqueeze(1) + offsets
+    # Out-of-range band entries are 0, so clamped duplicates add nothing.
+    return rows.new_zeros(num_classes, num_classes).scatter_add_(
+        1, columns.clamp_(0, num_classes - 1), rows
+    )
+
+
 def _band_half_width(weights: torch.Tensor) -> int:
     rows, columns = torch.nonzero(weights, as_tuple=True)
     return int((columns - rows).abs().max())
@@ -95,7 +123,7 @@ def band_layout(weights: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | No
     """
     num_classes = weights.shape[0]
     half_width = _band_half_width(weights)
-    if 2 * half_width + 1 > _BAND_FRACTION * num_classes:
+    if half_width > max_band_half_width(num_classes):
         return None
     offsets = torch.arange(-half_width, half_width + 1, device=weights.device)
     columns = torch.arange(num_classes, device=weights.device).unsqueeze(1) + offsets

@@ -38,13 +38,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._soft_ce import band_layout, soft_target_cross_entropy
+from ._soft_ce import band_layout, band_to_dense, max_band_half_width, soft_target_cross_entropy
 from .modules import MinMaxMLP
 from .targets import (
     _check_num_classes,
     check_kind,
     check_sigma,
+    log_soft_target_band,
     log_soft_target_table,
+    soft_target_half_width,
     target_entropy,
     target_moments,
 )
@@ -283,20 +285,45 @@ class _ClassIndexLoss(nn.Module):
     def _class_weight(self, dtype: torch.dtype):
         return None if self.weight is None else self.weight.to(dtype)
 
-    def _set_soft_rows(self, weights: torch.Tensor) -> None:
-        """Register ``target_weights`` and, where it pays, a banded copy for the kernel."""
-        _set_buffer(self, "target_weights", weights)
-        self.target_weights = _flush_subnormals(self.target_weights)
-        layout = band_layout(self.target_weights)
-        rows, offsets = (None, None) if layout is None else layout
-        self.register_buffer("band_rows", rows)
-        self.register_buffer("band_offsets", offsets)
+    def _class_values(self, like: torch.Tensor) -> torch.Tensor:
+        return torch.arange(self.num_classes, dtype=like.dtype, device=like.device)
+
+    def extra_repr(self) -> str:
+        return f"num_classes={self.num_classes}, reduction={self.reduction!r}"
+
+
+class _SoftRowsLoss(_ClassIndexLoss):
+    """Criteria of the form ``-sum_k W[y, k] log q_k - c[y]``, run by the fused node.
+
+    ``W`` is stored as ``target_rows``: dense ``(K, K)``, or the band ``|k - y| <= h``
+    as ``(K, 2h + 1)`` with ``band_offsets`` ``-h..h`` when every weight outside it is
+    0 in float32 and the band is at most K/8 wide. The band is built directly from the
+    kernel (no ``K x K`` table at any point) or cut from a dense table.
+    """
+
+    def _set_soft_rows(self, weights: torch.Tensor, band_offsets=None) -> None:
+        """Register the rows ``W`` (dense, or band rows when ``band_offsets`` is given)."""
+        _set_buffer(self, "target_rows", weights)
+        self.target_rows = _flush_subnormals(self.target_rows)
+        if band_offsets is None:
+            layout = band_layout(self.target_rows)
+            if layout is not None:
+                self.target_rows, band_offsets = layout
+        if band_offsets is not None:
+            band_offsets = band_offsets.to(self.target_rows.device)
+        self.register_buffer("band_offsets", band_offsets)
+
+    @property
+    def target_weights(self) -> torch.Tensor:
+        """The ``(K, K)`` table ``W`` (expanded from the band rows if banded)."""
+        if self.band_offsets is None:
+            return self.target_rows
+        return band_to_dense(self.target_rows, self.band_offsets)
 
     def _soft_cross_entropy(self, logits, target, offset, reduction="none") -> torch.Tensor:
-        """``-sum_k target_weights[y, k] log q_k - offset[y]`` (fused), maybe reduced."""
-        rows = self.target_weights if self.band_offsets is None else self.band_rows
+        """``-sum_k W[y, k] log q_k - offset[y]`` (fused), maybe reduced."""
         return soft_target_cross_entropy(
-            logits, target, rows, offset, self.band_offsets, reduction
+            logits, target, self.target_rows, offset, self.band_offsets, reduction
         )
 
     def _soft_table_loss(self, logits, target, offset) -> torch.Tensor:
@@ -305,11 +332,27 @@ class _ClassIndexLoss(nn.Module):
             return self._soft_cross_entropy(logits, target, offset, self.reduction)
         return self._reduce(self._soft_cross_entropy(logits, target, offset), target)
 
-    def _class_values(self, like: torch.Tensor) -> torch.Tensor:
-        return torch.arange(self.num_classes, dtype=like.dtype, device=like.device)
+    def _log_kernel_targets(self, kind: str, sigma: float, scale: float):
+        """Log table of a kernel, as band rows where :meth:`_set_soft_rows` would use them.
 
-    def extra_repr(self) -> str:
-        return f"num_classes={self.num_classes}, reduction={self.reduction!r}"
+        ``scale`` multiplies ``p`` in ``W``: log-probabilities below
+        ``log(tiny / max(scale, 1))`` (tiny: float32's smallest normal) give weights that
+        are stored as 0, and their mass is negligible in the normalisation and ``H(p)``.
+        """
+        log_floor = math.log(torch.finfo(torch.float32).tiny / max(scale, 1.0))
+        half_width = soft_target_half_width(
+            kind, self.num_classes, sigma, log_floor, max_band_half_width(self.num_classes)
+        )
+        if half_width is None:
+            return log_soft_target_table(kind, self.num_classes, sigma), None
+        band = log_soft_target_band(kind, self.num_classes, sigma, half_width)
+        return band, torch.arange(-half_width, half_width + 1)
+
+
+def _add_to_diagonal(rows: torch.Tensor, band_offsets, value: float) -> None:
+    """``W[y, y] += value`` in place, for dense rows or band rows (column ``h``)."""
+    diagonal = rows.diagonal() if band_offsets is None else rows[:, band_offsets.numel() // 2]
+    diagonal.add_(value)
 
 
 class _KernelTargets:
@@ -339,12 +382,15 @@ class _KernelTargets:
             The criterion, with buffers on their previous device and dtype.
         """
         sigma = check_sigma(sigma)
-        self._build_targets(log_soft_target_table(self.kind, self.num_classes, sigma))
+        self._build_kernel_targets(sigma)
         self.current_sigma = sigma
         return self
 
+    def _build_kernel_targets(self, sigma: float) -> None:
+        self._build_targets(log_soft_target_table(self.kind, self.num_classes, sigma))
 
-class SoftTargetKLCrossEntropy(_ClassIndexLoss):
+
+class SoftTargetKLCrossEntropy(_SoftRowsLoss):
     """``CE(q, y) + alpha * KL(p(y) || q)`` for any fixed soft-target table ``p``.
 
     .. math::
@@ -391,10 +437,10 @@ class SoftTargetKLCrossEntropy(_ClassIndexLoss):
         self.alpha = check_alpha(alpha)
         self._build_targets(log_targets)
 
-    def _build_targets(self, log_targets: torch.Tensor) -> None:
+    def _build_targets(self, log_targets: torch.Tensor, band_offsets=None) -> None:
         weights = log_targets.exp().mul_(self.alpha)
-        weights.diagonal().add_(1.0)  # onehot + alpha * p, without a K x K identity
-        self._set_soft_rows(weights)
+        _add_to_diagonal(weights, band_offsets, 1.0)  # onehot + alpha p, no identity
+        self._set_soft_rows(weights, band_offsets)
         _set_buffer(self, "target_offset", self.alpha * target_entropy(log_targets))
 
     def _is_plain_cross_entropy(self) -> bool:
@@ -460,15 +506,14 @@ class SoftLabelKLCrossEntropy(_KernelTargets, SoftTargetKLCrossEntropy):
         weight=None,
         reduction: str = "mean",
     ):
-        num_classes = _require_num_classes(num_classes, type(self).__name__)
-        kind, sigma = check_kind(kind), check_sigma(sigma)
-        super().__init__(
-            log_soft_target_table(kind, num_classes, sigma),
-            alpha=alpha,
-            weight=weight,
-            reduction=reduction,
-        )
-        self.kind, self.sigma, self.current_sigma = kind, sigma, sigma
+        # Not SoftTargetKLCrossEntropy.__init__: that one takes a dense K x K table, and
+        # a kernel is built as band rows where it can be.
+        _ClassIndexLoss.__init__(self, num_classes, weight=weight, reduction=reduction)
+        self.alpha = check_alpha(alpha)
+        self._init_kernel(kind, sigma)
+
+    def _build_kernel_targets(self, sigma: float) -> None:
+        self._build_targets(*self._log_kernel_targets(self.kind, sigma, self.alpha))
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", sigma={self.sigma}, kind={self.kind!r}"
@@ -538,7 +583,7 @@ class GaussianKLCrossEntropy(SoftLabelKLCrossEntropy):
         return SoftTargetKLCrossEntropy.extra_repr(self) + f", sigma={self.sigma}"
 
 
-class SoftLabelCrossEntropy(_KernelTargets, _ClassIndexLoss):
+class SoftLabelCrossEntropy(_KernelTargets, _SoftRowsLoss):
     """Pure soft-label cross-entropy ``CE(t, q)`` to a (mixed) ordinal soft target.
 
     .. math::
@@ -593,10 +638,11 @@ class SoftLabelCrossEntropy(_KernelTargets, _ClassIndexLoss):
         self.eta = _check_real("eta", eta, high=1.0)
         self._init_kernel(kind, sigma)
 
-    def _build_targets(self, log_targets: torch.Tensor) -> None:
+    def _build_kernel_targets(self, sigma: float) -> None:
+        log_targets, band_offsets = self._log_kernel_targets(self.kind, sigma, self.eta)
         weights = log_targets.exp().mul_(self.eta)
-        weights.diagonal().add_(1.0 - self.eta)
-        self._set_soft_rows(weights)
+        _add_to_diagonal(weights, band_offsets, 1.0 - self.eta)
+        self._set_soft_rows(weights, band_offsets)
 
     def _is_plain_cross_entropy(self) -> bool:
         return self.eta == 0.0

@@ -44,7 +44,9 @@ __all__ = [
     "gaussian_targets",
     "index_distance",
     "log_gaussian_targets",
+    "log_soft_target_band",
     "log_soft_target_table",
+    "soft_target_half_width",
     "soft_target_table",
     "target_entropy",
     "target_moments",
@@ -214,18 +216,24 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def _log_weights(kind: str, num_classes: int, sigma: float) -> torch.Tensor:
-    """Unnormalised log-weights ``(K, K)``, float64; ``-inf`` only for exact zeros."""
-    distance = index_distance(num_classes)
-    if kind == "gaussian":
-        # (d / sigma)^2, not d^2 / sigma^2: sigma^2 may underflow to 0 for tiny sigma.
-        return distance.div_(sigma).square_().mul_(-0.5)  # in place: one K x K tensor
-    if kind == "laplace":
-        return distance.abs_().div_(-sigma)
-    if kind == "triangular":
+def _log_weights(
+    kind: str, num_classes: int, sigma: float, columns: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Unnormalised log-weights, float64; ``-inf`` only for exact zeros.
+
+    Row ``y`` holds the weights of the classes ``k = 0..K-1`` (``(K, K)``), or of the
+    classes ``columns[y]`` (``(K, m)``, float64 indices in ``0..K-1``) for a band.
+    """
+    k = torch.arange(num_classes, dtype=torch.float64) if columns is None else columns
+    y = torch.arange(num_classes, dtype=torch.float64).unsqueeze(1)
+    if kind in ("gaussian", "laplace", "triangular"):
+        distance = k - y  # the one full-size temporary; the rest is in place
+        if kind == "gaussian":
+            # (d / sigma)^2, not d^2 / sigma^2: sigma^2 may underflow to 0 for tiny sigma.
+            return distance.div_(sigma).square_().mul_(-0.5)
+        if kind == "laplace":
+            return distance.abs_().div_(-sigma)
         return distance.abs_().div_(-sigma).add_(1.0).clamp_(min=0.0).log_()
-    k = torch.arange(num_classes, dtype=torch.float64)
-    y = k.unsqueeze(1)
     if kind == "binomial":
         theta = (y + 0.5) / num_classes
         log_choose = (
@@ -235,6 +243,97 @@ def _log_weights(kind: str, num_classes: int, sigma: float) -> torch.Tensor:
     else:  # poisson
         log_pmf = k * torch.log(y + 0.5) - torch.lgamma(k + 1.0)
     return log_pmf / sigma
+
+
+def log_soft_target_band(
+    kind: str, num_classes: int, sigma: float, half_width: int
+) -> torch.Tensor:
+    """The log table restricted to a band ``|k - y| <= h``: ``(K, 2h + 1)``, float64.
+
+    Entry ``j`` of row ``y`` is ``log p(y)_k`` for ``k = y + j - h`` (``-inf`` where
+    ``k`` is outside ``0..K-1``), normalised over the band. It equals the band of
+    :func:`log_soft_target_table` when the mass outside the band is negligible; use
+    :func:`soft_target_half_width` to pick such an ``h``. Costs ``O(K h)``, not ``O(K^2)``.
+
+    Parameters
+    ----------
+    kind : {"gaussian", "laplace", "triangular", "binomial", "poisson"}
+        The kernel.
+    num_classes : int
+        Number of ordered classes ``K`` (>= 2).
+    sigma : float
+        Width or temperature (> 0).
+    half_width : int
+        Band half-width ``h`` (>= 0).
+
+    Returns
+    -------
+    log_band : torch.Tensor of shape (K, 2h + 1), float64
+        Band rows of the log table.
+
+    Examples
+    --------
+    >>> log_soft_target_band("gaussian", 4, 1e-6, 1).exp()
+    tensor([[0., 1., 0.],
+            [0., 1., 0.],
+            [0., 1., 0.],
+            [0., 1., 0.]], dtype=torch.float64)
+    """
+    kind = check_kind(kind)
+    sigma = check_sigma(sigma)
+    num_classes = _check_num_classes(num_classes)
+    offsets = torch.arange(-half_width, half_width + 1, dtype=torch.float64)
+    columns = torch.arange(num_classes, dtype=torch.float64).unsqueeze(1) + offsets
+    outside = (columns < 0) | (columns >= num_classes)
+    log_weights = _log_weights(kind, num_classes, sigma, columns.clamp_(0, num_classes - 1))
+    return torch.log_softmax(log_weights.masked_fill_(outside, -math.inf), dim=1)
+
+
+def soft_target_half_width(
+    kind: str, num_classes: int, sigma: float, log_floor: float, max_half_width: int
+) -> int | None:
+    """Smallest ``h`` with every ``log p(y)_k < log_floor`` for ``|k - y| > h``.
+
+    Every kernel's rows are unimodal with the mode at ``k = y``, so a band whose two
+    edge columns are below the floor holds everything above it. The band is widened by
+    doubling (``O(K h)`` work, never a ``K x K`` table) and then trimmed to the exact
+    width.
+
+    Parameters
+    ----------
+    kind : {"gaussian", "laplace", "triangular", "binomial", "poisson"}
+        The kernel.
+    num_classes : int
+        Number of ordered classes ``K`` (>= 2).
+    sigma : float
+        Width or temperature (> 0).
+    log_floor : float
+        Log-probabilities below this count as 0 (e.g. below float32's smallest normal).
+    max_half_width : int
+        Give up beyond this half-width.
+
+    Returns
+    -------
+    half_width : int or None
+        ``h``, or None if it would exceed ``max_half_width``.
+
+    Examples
+    --------
+    >>> soft_target_half_width("gaussian", 1000, 1.0, math.log(1e-38), 60)
+    13
+    """
+    half_width = 1
+    while True:
+        band = log_soft_target_band(kind, num_classes, sigma, half_width)
+        if bool((band[:, [0, -1]] < log_floor).all()):
+            # The band's normalisation omits only sub-floor mass, so the test is exact
+            # enough; trim to the widest column that reaches the floor.
+            distance = torch.arange(-half_width, half_width + 1).abs()
+            needed = int(distance[(band >= log_floor).any(dim=0)].max())
+            return needed if needed <= max_half_width else None
+        if half_width >= max_half_width:
+            return None
+        half_width = min(2 * half_width, max_half_width)
 
 
 def log_soft_target_table(kind: str, num_classes: int, sigma: float) -> torch.Tensor:

@@ -15,7 +15,7 @@ from sk_ordinal_kl.losses import (
     check_logits_and_target,
     reduce_loss,
 )
-from sk_ordinal_kl.targets import gaussian_targets, log_gaussian_targets
+from sk_ordinal_kl.targets import gaussian_targets, log_gaussian_targets, log_soft_target_table
 
 
 def reference(logits, target, alpha, sigma, weight=None, reduction="mean"):
@@ -128,6 +128,30 @@ def test_table_holds_no_subnormal_weights(num_classes):
     assert ((exact > 0) & (exact < tiny)).any()  # the float64 table has such tails
     assert not ((weights > 0) & (weights < tiny)).any()
     assert torch.equal(weights > 0, exact >= tiny)
+
+
+@pytest.mark.parametrize(("kind", "sigma"), [("gaussian", 1.0), ("triangular", 5.0)])
+def test_large_k_band_rows_built_directly_match_the_dense_table(kind, sigma, monkeypatch):
+    num_classes = 3000
+    dense = SoftTargetKLCrossEntropy(
+        log_soft_target_table(kind, num_classes, sigma), alpha=1.5, reduction="none"
+    )
+
+    def no_dense_table(*args):
+        raise AssertionError("a K x K table was built")
+
+    monkeypatch.setattr("sk_ordinal_kl.losses.log_soft_target_table", no_dense_table)
+    banded = SoftLabelKLCrossEntropy(1.5, sigma, num_classes, kind=kind, reduction="none")
+    half_width = banded.band_offsets.numel() // 2
+    assert banded.target_rows.shape == (num_classes, 2 * half_width + 1)
+    assert torch.equal(banded.target_weights, dense.target_weights)
+    torch.testing.assert_close(banded.target_offset, dense.target_offset, rtol=1e-6, atol=0)
+    logits, target = batch(num_classes, size=64)
+    logits.requires_grad_(True)
+    torch.testing.assert_close(banded(logits, target), dense(logits, target))
+    (got,) = torch.autograd.grad(banded(logits, target).mean(), logits)
+    (expected,) = torch.autograd.grad(dense(logits, target).mean(), logits)
+    torch.testing.assert_close(got, expected)
 
 
 def test_sigma_limits():

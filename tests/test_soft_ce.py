@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from sk_ordinal_kl._soft_ce import band_layout, soft_target_cross_entropy
+from sk_ordinal_kl._soft_ce import band_layout, band_to_dense, soft_target_cross_entropy
 from sk_ordinal_kl.targets import gaussian_targets, target_entropy
 
 
@@ -97,3 +97,10 @@ def test_backward_twice_with_retained_graph():
     (first,) = torch.autograd.grad(loss, logits, retain_graph=True)
     (second,) = torch.autograd.grad(loss, logits)
     torch.testing.assert_close(first, second)
+
+
+def test_band_to_dense_inverts_band_layout():
+    weights = (torch.eye(300, dtype=torch.float64) + gaussian_targets(300, 1.0)).float()
+    rows, offsets = band_layout(weights)
+    assert rows.shape[1] == offsets.numel() < 300 // 8
+    assert torch.equal(band_to_dense(rows, offsets), weights)

@@ -14,7 +14,9 @@ from sk_ordinal_kl.targets import (
     gaussian_targets,
     index_distance,
     log_gaussian_targets,
+    log_soft_target_band,
     log_soft_target_table,
+    soft_target_half_width,
     soft_target_table,
     target_entropy,
     target_moments,
@@ -58,6 +60,39 @@ def test_table_matches_formula_and_is_a_distribution(kind, num_classes, sigma):
     assert torch.equal(table.argmax(dim=1), torch.arange(num_classes))
     log_table = log_soft_target_table(kind, num_classes, sigma)
     assert not torch.isnan(log_table).any() and not (log_table == math.inf).any()
+
+
+def dense_band(table, half_width):
+    """Band ``|k - y| <= h`` cut from a dense numpy table, 0 outside ``0..K-1``."""
+    num_classes = table.shape[0]
+    out = np.zeros((num_classes, 2 * half_width + 1))
+    for y in range(num_classes):
+        for j, k in enumerate(range(y - half_width, y + half_width + 1)):
+            if 0 <= k < num_classes:
+                out[y, j] = table[y, k]
+    return out
+
+
+@pytest.mark.parametrize("kind", SOFT_TARGET_KINDS)
+@pytest.mark.parametrize(("num_classes", "sigma"), [(60, 0.05), (120, 1.0), (40, 3.0)])
+def test_band_is_the_dense_band_when_the_rest_is_below_the_floor(kind, num_classes, sigma):
+    floor = math.log(1e-38)
+    table = numpy_table(kind, num_classes, sigma)
+    half_width = soft_target_half_width(kind, num_classes, sigma, floor, num_classes)
+    # exact: everything at or above the floor is inside, and the band is no wider
+    distance = np.abs(np.subtract.outer(np.arange(num_classes), np.arange(num_classes)))
+    with np.errstate(divide="ignore"):
+        above = np.log(table) >= floor
+    assert half_width == distance[above].max()
+    band = log_soft_target_band(kind, num_classes, sigma, half_width).exp()
+    assert band.shape == (num_classes, 2 * half_width + 1)
+    np.testing.assert_allclose(band.numpy(), dense_band(table, half_width), atol=1e-15)
+
+
+def test_half_width_gives_up_beyond_the_limit():
+    assert soft_target_half_width("laplace", 1000, 1.0, math.log(1e-38), 62) is None
+    assert soft_target_half_width("gaussian", 1000, 1.0, math.log(1e-38), 62) == 13
+    assert soft_target_half_width("gaussian", 1000, 1.0, math.log(1e-38), 12) is None
 
 
 def test_gaussian_is_the_default_special_case():
