@@ -23,6 +23,7 @@ SCRIPTS = {
     "criterion": "bench_criterion.py",
     "scaling": "bench_scaling.py",
     "parallel_search": "bench_parallel_search.py",
+    "compile": "bench_compile.py",
 }
 
 GUIDE = """\

@@ -293,6 +293,19 @@ def test_pickle_round_trip_gives_identical_proba(ordinal_data):
     np.testing.assert_array_equal(restored.classes_, clf.classes_)
 
 
+def test_compile_true_trains_and_set_params_reaches_the_compiled_criterion(ordinal_data):
+    """skorch's compile=True wraps module_ and criterion_; dynamo's eager backend keeps
+    the test fast and compiler-free (benchmarks/bench_compile.py times inductor)."""
+    X, y = ordinal_data
+    plain = _fit(X, y, max_epochs=3, random_state=0)
+    compiled = _fit(X, y, max_epochs=3, random_state=0, compile=True, compile__backend="eager")
+    assert type(compiled.criterion_).__name__ == "OptimizedModule"
+    np.testing.assert_allclose(compiled.predict_proba(X), plain.predict_proba(X), atol=1e-6)
+    compiled.set_params(sigma=3.0)
+    compiled.partial_fit(X, y)
+    assert compiled.criterion_.current_sigma == 3.0
+
+
 # -------------------------------------------------------- custom modules
 class _Linear(nn.Module):
     def __init__(self, in_features, num_classes, scale=1.0):
