@@ -81,8 +81,17 @@ def environment(args: argparse.Namespace) -> dict:
         "torch_threads": torch.get_num_threads(),
         "quick": bool(args.quick),
         "repeats": args.repeats,
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": " ".join(["python", *map(_repo_relative, sys.argv)]),
     }
+
+
+def _repo_relative(arg: str) -> str:
+    """``arg`` relative to the repository root if it is a path inside it (portable logs)."""
+    root = Path(__file__).resolve().parent.parent
+    path = Path(arg)
+    if path.is_absolute() and path.resolve().is_relative_to(root):
+        return str(path.resolve().relative_to(root))
+    return arg
 
 
 def interleaved(

@@ -17,24 +17,38 @@ thousands that is most of the work of a dense soft target saved.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
-__all__ = ["band_layout", "band_to_dense", "max_band_half_width", "soft_target_cross_entropy"]
+__all__ = [
+    "SMALL_NUM_CLASSES",
+    "band_columns",
+    "band_layout",
+    "band_to_dense",
+    "max_band_half_width",
+    "small_soft_target_cross_entropy",
+    "soft_target_cross_entropy",
+]
 
 # Use the banded layout when the band is at most this fraction of K (measured: below it
 # the gather saves more than its index arithmetic costs).
 _BAND_FRACTION = 1 / 8
 
+#: Up to this many classes a dense table is applied by :func:`small_soft_target_cross_entropy`
+#: (measured with benchmarks/bench_criterion.py: three native ops beat the Python autograd
+#: node's fixed cost while the ``B x K x K`` product stays small).
+SMALL_NUM_CLASSES = 32
+
 
 class _FusedSoftCE(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, logits, target, rows, offset, band_offsets, reduction):
+    def forward(ctx, logits, target, rows, offset, band_columns, reduction):
         log_q = torch.log_softmax(logits, dim=1)
         soft = rows.index_select(0, target)
         if soft.dtype != log_q.dtype:
             soft = soft.to(log_q.dtype)
         index, picked = None, log_q
-        if band_offsets is not None:
-            index = (target.unsqueeze(1) + band_offsets).clamp_(0, logits.shape[1] - 1)
+        if band_columns is not None:
+            index = band_columns.index_select(0, target)
             picked = log_q.gather(1, index)
         ctx.save_for_backward(log_q, soft, index, logits)
         ctx.per_sample = reduction == "none"
@@ -79,21 +93,37 @@ def max_band_half_width(num_classes: int) -> int:
     return int((_BAND_FRACTION * num_classes - 1) // 2)
 
 
-def band_to_dense(rows: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+def band_columns(
+    num_classes: int, half_width: int, device: torch.device | None = None
+) -> torch.Tensor:
+    """Column index of every band entry: ``(K, 2h + 1)``, ``y + j - h`` clamped to ``0..K-1``.
+
+    A lookup table, so that a batch's gather indices are one ``index_select``.
+
+    Examples
+    --------
+    >>> band_columns(3, 1)
+    tensor([[0, 0, 1],
+            [0, 1, 2],
+            [1, 2, 2]])
+    """
+    offsets = torch.arange(-half_width, half_width + 1, device=device)
+    columns = torch.arange(num_classes, device=device).unsqueeze(1) + offsets
+    return columns.clamp_(0, num_classes - 1)
+
+
+def band_to_dense(rows: torch.Tensor, columns: torch.Tensor) -> torch.Tensor:
     """The ``K x K`` table of band rows (the inverse of :func:`band_layout`).
 
     Examples
     --------
-    >>> band_to_dense(torch.tensor([[0.0, 1.0, 0.5], [0.5, 1.0, 0.0]]), torch.tensor([-1, 0, 1]))
+    >>> band_to_dense(torch.tensor([[0.0, 1.0, 0.5], [0.5, 1.0, 0.0]]), band_columns(2, 1))
     tensor([[1.0000, 0.5000],
             [0.5000, 1.0000]])
     """
     num_classes = rows.shape[0]
-    columns = torch.arange(num_classes, device=rows.device).unsqueeze(1) + offsets
     # Out-of-range band entries are 0, so clamped duplicates add nothing.
-    return rows.new_zeros(num_classes, num_classes).scatter_add_(
-        1, columns.clamp_(0, num_classes - 1), rows
-    )
+    return rows.new_zeros(num_classes, num_classes).scatter_add_(1, columns, rows)
 
 
 def _band_half_width(weights: torch.Tensor) -> int:
@@ -102,7 +132,7 @@ def _band_half_width(weights: torch.Tensor) -> int:
 
 
 def band_layout(weights: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
-    """Banded copy ``(rows, offsets)`` of a ``K x K`` table, or None if it would not pay.
+    """Banded copy ``(rows, columns)`` of a ``K x K`` table, or None if it would not pay.
 
     Parameters
     ----------
@@ -111,25 +141,25 @@ def band_layout(weights: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | No
 
     Returns
     -------
-    layout : tuple of (torch.Tensor of shape (K, 2h + 1), torch.Tensor of shape (2h + 1,))
+    layout : tuple of (torch.Tensor of shape (K, 2h + 1), torch.Tensor of shape (K, 2h + 1))
         Band rows (entry ``j`` of row ``y`` is ``weights[y, y + j - h]``, 0 outside
-        ``0..K-1``) and the offsets ``-h..h``; None when ``2h + 1 > K / 8``.
+        ``0..K-1``) and their :func:`band_columns`; None when ``2h + 1 > K / 8``.
 
     Examples
     --------
-    >>> rows, offsets = band_layout(torch.eye(16))
-    >>> tuple(rows.shape), offsets.tolist()
-    ((16, 1), [0])
+    >>> rows, columns = band_layout(torch.eye(16))
+    >>> tuple(rows.shape), columns[:3].tolist()
+    ((16, 1), [[0], [1], [2]])
     """
     num_classes = weights.shape[0]
     half_width = _band_half_width(weights)
     if half_width > max_band_half_width(num_classes):
         return None
+    columns = band_columns(num_classes, half_width, weights.device)
     offsets = torch.arange(-half_width, half_width + 1, device=weights.device)
-    columns = torch.arange(num_classes, device=weights.device).unsqueeze(1) + offsets
-    inside = (columns >= 0) & (columns < num_classes)
-    rows = weights.gather(1, columns.clamp(0, num_classes - 1)) * inside
-    return rows.contiguous(), offsets
+    unclamped = torch.arange(num_classes, device=weights.device).unsqueeze(1) + offsets
+    inside = (unclamped >= 0) & (unclamped < num_classes)
+    return (weights.gather(1, columns) * inside).contiguous(), columns
 
 
 def soft_target_cross_entropy(
@@ -137,7 +167,7 @@ def soft_target_cross_entropy(
     target: torch.Tensor,
     rows: torch.Tensor,
     offset: torch.Tensor | None,
-    band_offsets: torch.Tensor | None = None,
+    band_columns: torch.Tensor | None = None,
     reduction: str = "none",
 ) -> torch.Tensor:
     """``-sum_k W[y, k] log_softmax(logits)_k - c[y]`` per sample, or reduced, as one node.
@@ -152,8 +182,8 @@ def soft_target_cross_entropy(
         Dense rows ``W``, or band rows from :func:`band_layout`.
     offset : torch.Tensor of shape (K,) or None
         Constant ``c`` per true class (None for 0).
-    band_offsets : torch.Tensor of shape (2h + 1,), default=None
-        Offsets of a banded ``rows``; None for dense rows.
+    band_columns : torch.Tensor of shape (K, 2h + 1), default=None
+        :func:`band_columns` of a banded ``rows``; None for dense rows.
     reduction : {"none", "mean", "sum"}, default="none"
         Per-sample losses, or their mean or sum (computed inside the node: one dot
         product, and a scalar factor in the backward).
@@ -172,4 +202,56 @@ def soft_target_cross_entropy(
     ... )
     tensor(2.1972)
     """
-    return _FusedSoftCE.apply(logits, target, rows, offset, band_offsets, reduction)
+    return _FusedSoftCE.apply(logits, target, rows, offset, band_columns, reduction)
+
+
+def small_soft_target_cross_entropy(
+    logits: torch.Tensor,
+    target: torch.Tensor,
+    rows: torch.Tensor,
+    offset: torch.Tensor | None,
+    weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    """The same loss for a small dense table, as three native ops.
+
+    Column ``j`` of ``log_softmax(z) @ W.T + c`` is ``sum_k W[j, k] log q_k + c[j]``,
+    minus the loss the sample would have if its class were ``j``; ``nll_loss`` picks
+    column ``y`` and applies class weights and the reduction exactly as
+    ``F.cross_entropy`` does. ``O(B K^2)`` arithmetic, which for ``K`` up to
+    :data:`SMALL_NUM_CLASSES` costs less than the fixed overhead of a Python autograd
+    node; autograd differentiates it to any order.
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (B, K)
+        Unnormalised class scores.
+    target : torch.Tensor of shape (B,)
+        True class indices.
+    rows : torch.Tensor of shape (K, K)
+        Dense rows ``W``.
+    offset : torch.Tensor of shape (K,) or None
+        Constant ``c`` per true class (None for 0).
+    weight : torch.Tensor of shape (K,), default=None
+        Class weights (weighted mean as in ``F.cross_entropy``).
+    reduction : {"mean", "sum", "none"}, default="mean"
+        How per-sample losses are combined.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        Scalar, or per-sample losses for ``reduction="none"``.
+
+    Examples
+    --------
+    >>> logits, target = torch.zeros(2, 3), torch.tensor([0, 2])
+    >>> small_soft_target_cross_entropy(logits, target, torch.eye(3), None)
+    tensor(1.0986)
+    """
+    log_q = torch.log_softmax(logits, dim=1)
+    rows_t = rows.to(log_q.dtype).t()
+    if offset is None:
+        scores = log_q @ rows_t
+    else:
+        scores = torch.addmm(offset.to(log_q.dtype), log_q, rows_t)
+    return F.nll_loss(scores, target, weight=weight, reduction=reduction)

@@ -38,7 +38,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._soft_ce import band_layout, band_to_dense, max_band_half_width, soft_target_cross_entropy
+from ._soft_ce import (
+    SMALL_NUM_CLASSES,
+    band_columns,
+    band_layout,
+    band_to_dense,
+    max_band_half_width,
+    small_soft_target_cross_entropy,
+    soft_target_cross_entropy,
+)
 from .modules import MinMaxMLP
 from .targets import (
     _check_num_classes,
@@ -296,38 +304,44 @@ class _SoftRowsLoss(_ClassIndexLoss):
     """Criteria of the form ``-sum_k W[y, k] log q_k - c[y]``, run by the fused node.
 
     ``W`` is stored as ``target_rows``: dense ``(K, K)``, or the band ``|k - y| <= h``
-    as ``(K, 2h + 1)`` with ``band_offsets`` ``-h..h`` when every weight outside it is
+    as ``(K, 2h + 1)`` with their ``band_columns`` when every weight outside it is
     0 in float32 and the band is at most K/8 wide. The band is built directly from the
     kernel (no ``K x K`` table at any point) or cut from a dense table.
     """
 
-    def _set_soft_rows(self, weights: torch.Tensor, band_offsets=None) -> None:
-        """Register the rows ``W`` (dense, or band rows when ``band_offsets`` is given)."""
+    def _set_soft_rows(self, weights: torch.Tensor, columns=None) -> None:
+        """Register the rows ``W`` (dense, or band rows with their ``columns``)."""
         _set_buffer(self, "target_rows", weights)
         self.target_rows = _flush_subnormals(self.target_rows)
-        if band_offsets is None:
+        if columns is None:
             layout = band_layout(self.target_rows)
             if layout is not None:
-                self.target_rows, band_offsets = layout
-        if band_offsets is not None:
-            band_offsets = band_offsets.to(self.target_rows.device)
-        self.register_buffer("band_offsets", band_offsets)
+                self.target_rows, columns = layout
+        if columns is not None:
+            columns = columns.to(self.target_rows.device)
+        self.register_buffer("band_columns", columns)
 
     @property
     def target_weights(self) -> torch.Tensor:
         """The ``(K, K)`` table ``W`` (expanded from the band rows if banded)."""
-        if self.band_offsets is None:
+        if self.band_columns is None:
             return self.target_rows
-        return band_to_dense(self.target_rows, self.band_offsets)
+        return band_to_dense(self.target_rows, self.band_columns)
 
     def _soft_cross_entropy(self, logits, target, offset, reduction="none") -> torch.Tensor:
         """``-sum_k W[y, k] log q_k - offset[y]`` (fused), maybe reduced."""
         return soft_target_cross_entropy(
-            logits, target, self.target_rows, offset, self.band_offsets, reduction
+            logits, target, self.target_rows, offset, self.band_columns, reduction
         )
 
     def _soft_table_loss(self, logits, target, offset) -> torch.Tensor:
-        """Reduced soft-table loss: fused inside the node unless class weights apply."""
+        """The reduced loss: native ops for a small dense table, else the fused node
+        (reducing inside it unless class weights apply)."""
+        if self.band_columns is None and self.num_classes <= SMALL_NUM_CLASSES:
+            weight = self._class_weight(logits.dtype)
+            return small_soft_target_cross_entropy(
+                logits, target, self.target_rows, offset, weight, self.reduction
+            )
         if self.weight is None and self.reduction != "none":
             return self._soft_cross_entropy(logits, target, offset, self.reduction)
         return self._reduce(self._soft_cross_entropy(logits, target, offset), target)
@@ -346,12 +360,12 @@ class _SoftRowsLoss(_ClassIndexLoss):
         if half_width is None:
             return log_soft_target_table(kind, self.num_classes, sigma), None
         band = log_soft_target_band(kind, self.num_classes, sigma, half_width)
-        return band, torch.arange(-half_width, half_width + 1)
+        return band, band_columns(self.num_classes, half_width)
 
 
-def _add_to_diagonal(rows: torch.Tensor, band_offsets, value: float) -> None:
-    """``W[y, y] += value`` in place, for dense rows or band rows (column ``h``)."""
-    diagonal = rows.diagonal() if band_offsets is None else rows[:, band_offsets.numel() // 2]
+def _add_to_diagonal(rows: torch.Tensor, banded: bool, value: float) -> None:
+    """``W[y, y] += value`` in place, for dense rows or band rows (middle column)."""
+    diagonal = rows[:, rows.shape[1] // 2] if banded else rows.diagonal()
     diagonal.add_(value)
 
 
@@ -437,10 +451,10 @@ class SoftTargetKLCrossEntropy(_SoftRowsLoss):
         self.alpha = check_alpha(alpha)
         self._build_targets(log_targets)
 
-    def _build_targets(self, log_targets: torch.Tensor, band_offsets=None) -> None:
+    def _build_targets(self, log_targets: torch.Tensor, columns=None) -> None:
         weights = log_targets.exp().mul_(self.alpha)
-        _add_to_diagonal(weights, band_offsets, 1.0)  # onehot + alpha p, no identity
-        self._set_soft_rows(weights, band_offsets)
+        _add_to_diagonal(weights, columns is not None, 1.0)  # onehot + alpha p, no identity
+        self._set_soft_rows(weights, columns)
         _set_buffer(self, "target_offset", self.alpha * target_entropy(log_targets))
 
     def _is_plain_cross_entropy(self) -> bool:
@@ -639,10 +653,10 @@ class SoftLabelCrossEntropy(_KernelTargets, _SoftRowsLoss):
         self._init_kernel(kind, sigma)
 
     def _build_kernel_targets(self, sigma: float) -> None:
-        log_targets, band_offsets = self._log_kernel_targets(self.kind, sigma, self.eta)
+        log_targets, columns = self._log_kernel_targets(self.kind, sigma, self.eta)
         weights = log_targets.exp().mul_(self.eta)
-        _add_to_diagonal(weights, band_offsets, 1.0 - self.eta)
-        self._set_soft_rows(weights, band_offsets)
+        _add_to_diagonal(weights, columns is not None, 1.0 - self.eta)
+        self._set_soft_rows(weights, columns)
 
     def _is_plain_cross_entropy(self) -> bool:
         return self.eta == 0.0

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from sk_ordinal_kl._soft_ce import band_layout, band_to_dense, soft_target_cross_entropy
+from sk_ordinal_kl._soft_ce import (
+    band_layout,
+    band_to_dense,
+    small_soft_target_cross_entropy,
+    soft_target_cross_entropy,
+)
 from sk_ordinal_kl.targets import gaussian_targets, target_entropy
 
 
@@ -16,11 +21,11 @@ class _KLTable:
         weights = (torch.eye(num_classes, dtype=torch.float64) + alpha * p).to(dtype)
         self.offset = (alpha * target_entropy(p.log())).to(dtype)
         layout = band_layout(weights)
-        self.rows, self.band_offsets = (weights, None) if layout is None else layout
+        self.rows, self.band_columns = (weights, None) if layout is None else layout
 
     def cross_entropy(self, logits, target, reduction="none"):
         return soft_target_cross_entropy(
-            logits, target, self.rows, self.offset, self.band_offsets, reduction
+            logits, target, self.rows, self.offset, self.band_columns, reduction
         )
 
 
@@ -48,7 +53,7 @@ def _reference(logits, target, num_classes, sigma, alpha):
 )
 def test_matches_float64_reference_and_layout(num_classes, sigma, banded):
     table = _kl_table(num_classes, sigma, alpha=1.5)
-    assert (table.band_offsets is not None) == banded
+    assert (table.band_columns is not None) == banded
     generator = torch.Generator().manual_seed(0)
     logits = 3 * torch.randn(64, num_classes, generator=generator)
     target = torch.randint(0, num_classes, (64,), generator=generator)
@@ -64,7 +69,7 @@ def test_matches_float64_reference_and_layout(num_classes, sigma, banded):
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_reduced_inside_the_node_matches_float64_reference(num_classes, banded, reduction):
     table = _kl_table(num_classes, 1.0, alpha=0.8)
-    assert (table.band_offsets is not None) == banded
+    assert (table.band_columns is not None) == banded
     generator = torch.Generator().manual_seed(1)
     logits = 3 * torch.randn(50, num_classes, generator=generator)
     target = torch.randint(0, num_classes, (50,), generator=generator)
@@ -101,6 +106,36 @@ def test_backward_twice_with_retained_graph():
 
 def test_band_to_dense_inverts_band_layout():
     weights = (torch.eye(300, dtype=torch.float64) + gaussian_targets(300, 1.0)).float()
-    rows, offsets = band_layout(weights)
-    assert rows.shape[1] == offsets.numel() < 300 // 8
-    assert torch.equal(band_to_dense(rows, offsets), weights)
+    rows, columns = band_layout(weights)
+    assert rows.shape == columns.shape and rows.shape[1] < 300 // 8
+    assert torch.equal(band_to_dense(rows, columns), weights)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_small_k_native_path_matches_the_reference(reduction, weighted):
+    table = _kl_table(9, 1.3, alpha=0.6, dtype=torch.float64)
+    weight = torch.linspace(0.5, 2.0, 9, dtype=torch.float64) if weighted else None
+    generator = torch.Generator().manual_seed(2)
+    logits = 3 * torch.randn(40, 9, generator=generator, dtype=torch.float64)
+    target = torch.randint(0, 9, (40,), generator=generator)
+    per_sample = _reference(logits, target, 9, 1.3, 0.6)
+    w = np.ones(40) if weight is None else weight.numpy()[target.numpy()]
+    expected = {
+        "none": per_sample * w,
+        "sum": np.sum(per_sample * w),
+        "mean": np.sum(per_sample * w) / np.sum(w),
+    }[reduction]
+    got = small_soft_target_cross_entropy(
+        logits, target, table.rows, table.offset, weight, reduction
+    )
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-10)
+    logits.requires_grad_(True)
+
+    def loss(z):
+        return small_soft_target_cross_entropy(
+            z, target, table.rows, table.offset, weight, reduction
+        )
+
+    assert torch.autograd.gradcheck(loss, (logits,))
+    assert torch.autograd.gradgradcheck(loss, (logits,))

@@ -1,0 +1,29 @@
+"""The performance scripts under benchmarks/ run and report every ratio (no timing asserted)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def test_criterion_script_reports_its_ratios(tmp_path):
+    out = tmp_path / "criterion.json"
+    command = [sys.executable, str(BENCHMARKS / "bench_criterion.py"), "--quick"]
+    command += ["--classes", "5", "117", "--repeats", "3", "--json", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    payload = json.loads(out.read_text())
+    names = {c["name"] for c in payload["checks"]}
+    assert {
+        "train step CE+KL / CE, K=5",
+        "seed-style loop / ours, K=5",
+        "train step CE+KL / CE, K=117",
+        "criterion CE+KL / CE, K=117",
+        "seed-style loop / ours, K=117",
+    } <= names
+    assert all(c["value"] > 0 for c in payload["checks"])
+    # our loss equals the naive loop's where the loop is finite (K=5)
+    ours, loop = payload["tables"][0]["rows"][0][-1].split(" / ")
+    assert float(ours) == float(loop)
+    assert payload["environment"]["command"].startswith("python benchmarks/bench_criterion.py")
