@@ -317,6 +317,35 @@ class _Linear(nn.Module):
         return self.scale * self.linear(X)
 
 
+class _ModeRecorder(nn.Module):
+    """Records, at every forward, whether it and its child are in training mode."""
+
+    def __init__(self, in_features, num_classes):
+        super().__init__()
+        self.linear = nn.Linear(in_features, num_classes)
+        self.modes = []
+
+    def forward(self, X):
+        self.modes.append((self.training, self.linear.training))
+        return self.linear(X)
+
+
+def test_every_training_batch_runs_in_train_mode_and_predict_in_eval_mode(ordinal_data):
+    """skorch sets the mode before every batch; ours skips it only when nothing changes."""
+    from skorch.callbacks import Callback
+
+    class EvalChildAfterEachBatch(Callback):
+        def on_batch_end(self, net, **kwargs):
+            net.module_.linear.eval()  # a stray eval() must not leak into the next batch
+
+    X, y = ordinal_data
+    clf = _fit(X, y, module=_ModeRecorder, callbacks=[EvalChildAfterEachBatch()])
+    assert clf.module_.modes and all(mode == (True, True) for mode in clf.module_.modes)
+    clf.module_.modes.clear()
+    clf.predict_proba(X)
+    assert clf.module_.modes and all(mode == (False, False) for mode in clf.module_.modes)
+
+
 def test_custom_module_class_gets_sizes_from_data(ordinal_data):
     X, y = ordinal_data
     clf = _fit(X, y, module=_Linear, module__scale=2.0)
