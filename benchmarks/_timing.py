@@ -27,6 +27,7 @@ __all__ = [
     "check",
     "environment",
     "fmt_seconds",
+    "fmt_value",
     "interleaved",
     "make_tabular",
     "print_table",
@@ -145,6 +146,11 @@ def make_tabular(n: int, d: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.
     return X, y
 
 
+def fmt_value(value: float) -> str:
+    """A headline number: three decimals for ratios (1.101 must not print as 1.1)."""
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:.0f}"
+
+
 def fmt_seconds(seconds: float) -> str:
     if seconds >= 1:
         return f"{seconds:.2f} s"
@@ -168,7 +174,7 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[obje
 
 def check(name: str, value: float, target: str, met: bool) -> dict:
     """One headline number with its target, for the summary table of docs/performance.md."""
-    print(f"  {'OK  ' if met else 'MISS'} {name}: {value:.3g} (target {target})")
+    print(f"  {'OK  ' if met else 'MISS'} {name}: {fmt_value(value)} (target {target})")
     return {"name": name, "value": float(value), "target": target, "met": bool(met)}
 
 

@@ -16,7 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+from _timing import fmt_value
+
 HERE = Path(__file__).resolve().parent
+
 ROOT = HERE.parent
 SCRIPTS = {
     "fit_vs_bare_loop": "bench_fit_vs_bare_loop.py",
@@ -187,7 +190,7 @@ def render(payloads: list[dict], command: str) -> str:
     for p in payloads:
         for c in p["checks"]:
             met = "yes" if c["met"] else "**no**"
-            rows.append([p["title"], c["name"], f"{c['value']:.3g}", c["target"], met])
+            rows.append([p["title"], c["name"], fmt_value(c["value"]), c["target"], met])
     lines += md_table(["benchmark", "measure", "value", "target", "met"], rows)
     for p in payloads:
         lines += ["", f"## {p['title']}", "", f"`{p['environment']['command']}`", ""]
