@@ -39,7 +39,7 @@ ways, chosen when the table is built:
 * **K <= 32, dense table**: `nll_loss(log_softmax(z) @ W.T + c, y)`, three native ops
   whose autograd runs in C++ (and differentiates to any order);
 * **larger K**: one fused autograd node (`sk_ordinal_kl/_soft_ce.py`): a log-softmax,
-  one row gather from the cached table and one dot product, reduced inside the node;
+  one row gather from the cached table and one product-sum, reduced inside the node;
   the backward is the closed form `(1 + alpha) q - onehot - alpha p` through the same
   log-softmax backward kernel as hard-label CE;
 * **band**: when every weight beyond `|k - y| = h` is 0 in float32 (a Gaussian with
@@ -101,7 +101,8 @@ reproducible nor faster, so do not use them for torch estimators.
 `ArrayBatchLoader` yields CPU slices; skorch moves each batch to `device`). `predict` and
 `predict_proba` return CPU numpy arrays. Tested in `tests/test_parallel.py` (skipped
 without CUDA). For data that fits in GPU memory, larger batches (`batch_size=1024`+) keep
-the GPU busy; the criterion's K x K target table is a buffer that follows the device.
+the GPU busy; the criterion's target table (dense or band rows) is a buffer that
+follows the device.
 
 **Several GPUs / mixed precision** through Hugging Face `accelerate` and skorch's
 experimental `AccelerateMixin`:

@@ -1,8 +1,8 @@
 """Fused soft-target cross-entropy: ``-sum_k W[y, k] log_softmax(z)_k - c[y]``.
 
 One autograd node instead of the ~8 a composition of torch ops records: the forward
-runs one log-softmax, one row gather and one product-sum (a single dot product when the
-loss is reduced, so the mean costs nothing extra); the backward is the closed form
+runs one log-softmax, one row gather and one product-sum, reduced inside the node when
+a mean or sum is asked for; the backward is the closed form
 ``d/dz = (sum_k W[y, k]) * softmax(z) - W[y]`` (DESIGN.md §2), computed by the same fused
 log-softmax backward kernel that hard-label cross-entropy uses. At the batch sizes of
 tabular training the cost is mostly per dispatched op, so the node keeps their number
@@ -15,6 +15,8 @@ thousands that is most of the work of a dense soft target saved.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 import torch.nn.functional as F
@@ -52,18 +54,16 @@ class _FusedSoftCE(torch.autograd.Function):
             picked = log_q.gather(1, index)
         ctx.save_for_backward(log_q, soft, index, logits)
         ctx.per_sample = reduction == "none"
-        # In place on fresh temporaries: at small B x K every dispatched op costs about as
-        # much as its arithmetic, so a reduced loss is one dot product, scaled as a scalar.
-        if ctx.per_sample:
-            loss = (soft * picked).sum(dim=1)
-            if offset is not None:
-                loss.add_(offset.index_select(0, target).to(log_q.dtype))
-            return loss.neg_()
-        ctx.scale = -1.0 / logits.shape[0] if reduction == "mean" else -1.0
-        loss = torch.dot(soft.view(-1), picked.view(-1))
+        ctx.scale = _reduction_scale(reduction, logits.shape[0])
+        # Per sample first, constant included, then summed: the terms cancel to a small
+        # loss, so a single dot product over B x K would lose digits. In place on fresh
+        # temporaries: at small B x K every dispatched op costs about as much as its math.
+        loss = (soft * picked).sum(dim=1)
         if offset is not None:
-            loss.add_(offset.index_select(0, target).sum().to(log_q.dtype))
-        return loss.mul_(ctx.scale)
+            loss.add_(offset.index_select(0, target).to(log_q.dtype))
+        if ctx.per_sample:
+            return loss.neg_()
+        return loss.sum().mul_(ctx.scale)
 
     @staticmethod
     def backward(ctx, grad_out):
@@ -82,14 +82,27 @@ class _FusedSoftCE(torch.autograd.Function):
         return grad, None, None, None, None, None
 
 
+def _reduction_scale(reduction: str, batch_size: int) -> float:
+    """Factor from ``sum_b sum_k W[y_b, k] log q_bk`` to the reduced loss."""
+    if reduction == "sum":
+        return -1.0
+    # An empty batch has a NaN mean, as in F.cross_entropy.
+    return -1.0 / batch_size if batch_size else math.nan
+
+
 def max_band_half_width(num_classes: int) -> int:
     """Largest ``h`` for which the banded layout is used: ``2h + 1 <= K / 8``.
+
+    -1 (never banded) up to :data:`SMALL_NUM_CLASSES` classes, where the dense native
+    path of :func:`small_soft_target_cross_entropy` is faster.
 
     Examples
     --------
     >>> max_band_half_width(1000)
     62
     """
+    if num_classes <= SMALL_NUM_CLASSES:  # small tables take the native dense path
+        return -1
     return int((_BAND_FRACTION * num_classes - 1) // 2)
 
 
@@ -156,9 +169,9 @@ def band_layout(weights: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | No
     if half_width > max_band_half_width(num_classes):
         return None
     columns = band_columns(num_classes, half_width, weights.device)
+    # Clamping moved exactly the entries outside 0..K-1: zero their (duplicate) weights.
     offsets = torch.arange(-half_width, half_width + 1, device=weights.device)
-    unclamped = torch.arange(num_classes, device=weights.device).unsqueeze(1) + offsets
-    inside = (unclamped >= 0) & (unclamped < num_classes)
+    inside = columns == torch.arange(num_classes, device=weights.device).unsqueeze(1) + offsets
     return (weights.gather(1, columns) * inside).contiguous(), columns
 
 
@@ -185,8 +198,8 @@ def soft_target_cross_entropy(
     band_columns : torch.Tensor of shape (K, 2h + 1), default=None
         :func:`band_columns` of a banded ``rows``; None for dense rows.
     reduction : {"none", "mean", "sum"}, default="none"
-        Per-sample losses, or their mean or sum (computed inside the node: one dot
-        product, and a scalar factor in the backward).
+        Per-sample losses, or their mean or sum (reduced inside the node, so the
+        backward is a scalar factor on the gathered rows).
 
     Returns
     -------

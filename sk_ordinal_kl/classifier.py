@@ -508,8 +508,9 @@ class OrdinalKLClassifier(NeuralNetClassifier):
 
         skorch calls this before every batch. ``nn.Module.train`` re-assigns the flag of
         every submodule each time (about 7 % of a small tabular fit), so a module whose
-        submodules are all in the requested mode already is left alone; the result is
-        the same as skorch's.
+        submodules are all in the requested mode already is left alone; the flags end up
+        as skorch sets them. (A module overriding ``train()`` with side effects sees it
+        called on a change of mode only.)
         """
         for name in self._modules + self._criteria:
             module = getattr(self, name + "_")

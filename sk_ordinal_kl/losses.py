@@ -259,6 +259,7 @@ class _ClassIndexLoss(nn.Module):
             Scalar (or per-sample losses for ``reduction="none"``).
         """
         check_logits_and_target(logits, target, self.num_classes)
+        target = target.long()  # nll_loss wants int64; a no-op for the usual indices
         if self._is_plain_cross_entropy():
             # Exactly (label-smoothed) hard-label CE: its fused kernel is the fastest path.
             return F.cross_entropy(
@@ -301,7 +302,10 @@ class _ClassIndexLoss(nn.Module):
 
 
 class _SoftRowsLoss(_ClassIndexLoss):
-    """Criteria of the form ``-sum_k W[y, k] log q_k - c[y]``, run by the fused node.
+    """Criteria of the form ``-sum_k W[y, k] log q_k - c[y]``.
+
+    Up to ``SMALL_NUM_CLASSES`` classes they run as native ops, beyond as the fused
+    node of :mod:`sk_ordinal_kl._soft_ce`.
 
     ``W`` is stored as ``target_rows``: dense ``(K, K)``, or the band ``|k - y| <= h``
     as ``(K, 2h + 1)`` with their ``band_columns`` when every weight outside it is
@@ -309,11 +313,12 @@ class _SoftRowsLoss(_ClassIndexLoss):
     kernel (no ``K x K`` table at any point) or cut from a dense table.
     """
 
-    def _set_soft_rows(self, weights: torch.Tensor, columns=None) -> None:
-        """Register the rows ``W`` (dense, or band rows with their ``columns``)."""
+    def _set_soft_rows(self, weights: torch.Tensor, columns=None, *, cut_band=True) -> None:
+        """Register the rows ``W``: band rows with their ``columns``, or dense rows (of
+        which a band is cut when it pays, unless the kernel already ruled a band out)."""
         _set_buffer(self, "target_rows", weights)
         self.target_rows = _flush_subnormals(self.target_rows)
-        if columns is None:
+        if columns is None and cut_band:
             layout = band_layout(self.target_rows)
             if layout is not None:
                 self.target_rows, columns = layout
@@ -337,7 +342,7 @@ class _SoftRowsLoss(_ClassIndexLoss):
     def _soft_table_loss(self, logits, target, offset) -> torch.Tensor:
         """The reduced loss: native ops for a small dense table, else the fused node
         (reducing inside it unless class weights apply)."""
-        if self.band_columns is None and self.num_classes <= SMALL_NUM_CLASSES:
+        if self.num_classes <= SMALL_NUM_CLASSES:  # never banded (max_band_half_width)
             weight = self._class_weight(logits.dtype)
             return small_soft_target_cross_entropy(
                 logits, target, self.target_rows, offset, weight, self.reduction
@@ -430,7 +435,8 @@ class SoftTargetKLCrossEntropy(_SoftRowsLoss):
     Attributes
     ----------
     target_weights : torch.Tensor of shape (K, K)
-        Buffer ``onehot_y + alpha * p(y)``.
+        ``onehot_y + alpha * p(y)``: the buffer ``target_rows`` when dense, expanded
+        from band rows (a new ``K x K`` tensor on every access) when banded.
     target_offset : torch.Tensor of shape (K,)
         Buffer ``alpha * H(p(y))``, subtracted so the value is the documented loss.
 
@@ -451,10 +457,10 @@ class SoftTargetKLCrossEntropy(_SoftRowsLoss):
         self.alpha = check_alpha(alpha)
         self._build_targets(log_targets)
 
-    def _build_targets(self, log_targets: torch.Tensor, columns=None) -> None:
+    def _build_targets(self, log_targets: torch.Tensor, columns=None, cut_band=True) -> None:
         weights = log_targets.exp().mul_(self.alpha)
         _add_to_diagonal(weights, columns is not None, 1.0)  # onehot + alpha p, no identity
-        self._set_soft_rows(weights, columns)
+        self._set_soft_rows(weights, columns, cut_band=cut_band)
         _set_buffer(self, "target_offset", self.alpha * target_entropy(log_targets))
 
     def _is_plain_cross_entropy(self) -> bool:
@@ -527,7 +533,8 @@ class SoftLabelKLCrossEntropy(_KernelTargets, SoftTargetKLCrossEntropy):
         self._init_kernel(kind, sigma)
 
     def _build_kernel_targets(self, sigma: float) -> None:
-        self._build_targets(*self._log_kernel_targets(self.kind, sigma, self.alpha))
+        log_targets, columns = self._log_kernel_targets(self.kind, sigma, self.alpha)
+        self._build_targets(log_targets, columns, cut_band=False)
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", sigma={self.sigma}, kind={self.kind!r}"
@@ -656,7 +663,7 @@ class SoftLabelCrossEntropy(_KernelTargets, _SoftRowsLoss):
         log_targets, columns = self._log_kernel_targets(self.kind, sigma, self.eta)
         weights = log_targets.exp().mul_(self.eta)
         _add_to_diagonal(weights, columns is not None, 1.0 - self.eta)
-        self._set_soft_rows(weights, columns)
+        self._set_soft_rows(weights, columns, cut_band=False)
 
     def _is_plain_cross_entropy(self) -> bool:
         return self.eta == 0.0

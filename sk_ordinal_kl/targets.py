@@ -322,6 +322,8 @@ def soft_target_half_width(
     >>> soft_target_half_width("gaussian", 1000, 1.0, math.log(1e-38), 60)
     13
     """
+    if max_half_width < 0:
+        return None
     half_width = 1
     while True:
         band = log_soft_target_band(kind, num_classes, sigma, half_width)

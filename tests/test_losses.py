@@ -154,6 +154,42 @@ def test_large_k_band_rows_built_directly_match_the_dense_table(kind, sigma, mon
     torch.testing.assert_close(got, expected)
 
 
+@pytest.mark.parametrize("num_classes", [7, 100])
+def test_empty_batch_mean_is_nan_like_cross_entropy(num_classes):
+    empty = torch.zeros(0, num_classes, requires_grad=True)
+    target = torch.zeros(0, dtype=torch.long)
+    assert torch.isnan(F.cross_entropy(empty, target))
+    loss = GaussianKLCrossEntropy(1.0, 1.0, num_classes)(empty, target)
+    assert torch.isnan(loss)
+    loss.backward()
+    assert empty.grad.shape == (0, num_classes)
+
+
+@pytest.mark.parametrize("num_classes", [7, 100, 1000])
+def test_int32_targets_give_the_int64_loss(num_classes):
+    logits, target = batch(num_classes)
+    criterion = GaussianKLCrossEntropy(1.0, 1.0, num_classes)
+    torch.testing.assert_close(
+        criterion(logits, target.int()), criterion(logits, target), rtol=0, atol=0
+    )
+
+
+def test_large_batch_mean_keeps_float32_precision():
+    """Per-sample sums first: one B*K-long float32 sum of cancelling terms loses digits."""
+    logits, target = batch(200, size=8192, seed=3)
+    criterion = GaussianKLCrossEntropy(1.0, 30.0, 200)  # wide kernel: dense rows
+    assert criterion.band_columns is None
+    got = criterion(logits, target).item()
+    expected = criterion.double()(logits.double(), target).item()
+    assert abs(got - expected) <= 1e-6 * abs(expected)
+
+
+def test_small_k_is_never_banded():
+    """K <= 32 keeps the dense native path even when the kernel is one-hot-narrow."""
+    assert GaussianKLCrossEntropy(1.0, 0.05, 32).band_columns is None
+    assert GaussianKLCrossEntropy(1.0, 0.05, 33).band_columns is not None
+
+
 def test_sigma_limits():
     logits, target = batch(6)
     ce = F.cross_entropy(logits, target, reduction="none")
