@@ -4,7 +4,7 @@ Cross-validation with the class-index MSE scorer
 
 scikit-learn passes *labels* to scorers, but an ordinal error is a distance between
 class *indices*. :data:`~sk_ordinal_kl.metrics.neg_mse_class_index_scorer` reads the
-ordinal order from the fitted estimator's ``classes_`` (through a Pipeline too), maps
+ordinal order from the fitted estimator's ``ordinal_classes_`` (through a Pipeline too), maps
 labels to indices and returns minus the mean squared error, so that greater is better,
 as :func:`~sklearn.model_selection.cross_val_score` expects. Here it compares three
 models on the same folds. The labels are strings, so the ordinal order is given with

@@ -7,8 +7,10 @@ logits; the ordinal loss, the label handling and the decision rules do not care 
 is inside. Here the task is to *count* the dots in a noisy 12 × 12 image (1 to 7 dots:
 7 ordered classes, where answering 5 for 4 dots is a smaller mistake than answering 1).
 
-The estimator validates ``X`` as a 2-D array, so the images are passed **flattened**
-(``n_samples × 144``) and the module reshapes them to ``(batch, 1, 12, 12)``.
+The images are passed as they are, a 4-D array ``(n_samples, 1, 12, 12)`` (channels
+first, as torch's convolutions expect): the estimator checks them like any array (finite
+values, one label per image) and hands batches of them to the module unchanged. A torch
+``Dataset`` of ``(image, label)`` pairs would work too (``fit(dataset)``).
 """
 
 # %%
@@ -30,9 +32,10 @@ def make_dot_images(n_samples, random_state=0):
     """Images with 1..MAX_DOTS bright pixels on Gaussian noise, and their dot counts."""
     rng = np.random.default_rng(random_state)
     counts = rng.integers(1, MAX_DOTS + 1, size=n_samples)
-    images = rng.normal(0.0, 0.2, size=(n_samples, SIDE * SIDE))
+    images = rng.normal(0.0, 0.2, size=(n_samples, 1, SIDE, SIDE))
     for image, count in zip(images, counts, strict=True):
-        image[rng.choice(SIDE * SIDE, size=count, replace=False)] += 1.0
+        pixels = rng.choice(SIDE * SIDE, size=count, replace=False)
+        image[0].flat[pixels] += 1.0
     return images.astype(np.float32), counts
 
 
@@ -46,14 +49,13 @@ print(X.shape, "labels:", np.unique(y))
 # A 3 × 3 convolution (a dot is a pixel brighter than its neighbours), a 1 × 1
 # convolution, then a *sum* over the image — a count is a sum of local evidence —
 # scaled down to keep the logits small, and a linear head. The constructor takes
-# ``num_classes``, so the estimator fills it in from the data; ``side`` is set with
-# ``module__side``.
+# ``num_classes``, so the estimator fills it in from the data; other constructor
+# arguments are set with ``module__<name>`` (here ``module__channels``).
 
 
 class DotCounter(nn.Module):
-    def __init__(self, num_classes, side=SIDE, channels=16):
+    def __init__(self, num_classes, channels=16):
         super().__init__()
-        self.side = side
         self.features = nn.Sequential(
             nn.Conv2d(1, channels, 3, padding=1),
             nn.ReLU(),
@@ -62,8 +64,7 @@ class DotCounter(nn.Module):
         )
         self.head = nn.Linear(channels, num_classes)
 
-    def forward(self, X):
-        images = X.reshape(-1, 1, self.side, self.side)  # flattened rows -> images
+    def forward(self, images):  # (batch, 1, SIDE, SIDE)
         evidence = 0.1 * self.features(images).sum(dim=(2, 3))  # (batch, channels)
         return self.head(evidence)
 
@@ -79,7 +80,7 @@ for alpha in [0.0, 2.0]:
         DotCounter,
         alpha=alpha,
         sigma=1.0,
-        module__side=SIDE,
+        module__channels=16,
         lr=1e-2,
         max_epochs=40,
         batch_size=64,
@@ -91,8 +92,8 @@ for name, clf in models.items():
     y_pred = clf.predict(X_test)
     print(
         f"{name:8s} accuracy {np.mean(y_pred == y_test):.3f}  "
-        f"MAE {mae_class_index(y_test, y_pred, classes=clf.classes_):.3f}  "
-        f"MSE {mse_class_index(y_test, y_pred, classes=clf.classes_):.3f}"
+        f"MAE {mae_class_index(y_test, y_pred, classes=clf.ordinal_classes_):.3f}  "
+        f"MSE {mse_class_index(y_test, y_pred, classes=clf.ordinal_classes_):.3f}"
     )
 print(models["CE + KL"].module_)
 
@@ -105,7 +106,7 @@ clf = models["CE + KL"]
 y_pred = clf.predict(X_test[:12])
 fig, axes = plt.subplots(2, 6, figsize=(11, 4.8))
 for ax, image, truth, pred in zip(axes.ravel(), X_test[:12], y_test[:12], y_pred, strict=True):
-    ax.imshow(image.reshape(SIDE, SIDE), cmap="gray", vmin=0.0, vmax=1.1)
+    ax.imshow(image[0], cmap="gray", vmin=0.0, vmax=1.1)
     ax.set_title(
         f"true {truth} / pred {pred}", fontsize=9, color="green" if truth == pred else "red"
     )

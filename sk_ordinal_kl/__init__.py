@@ -8,7 +8,8 @@ KL divergence from a discrete Gaussian "mound" over the ordered classes.
 __version__ = "0.1.0"
 
 from .callbacks import SigmaSchedule
-from .classifier import ClassOrderWarning, OrdinalKLClassifier
+from .classifier import OrdinalKLClassifier
+from .labels import ClassOrderWarning
 from .losses import LOSSES, GaussianKLCrossEntropy
 
 __all__ = [

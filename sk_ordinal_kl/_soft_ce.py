@@ -21,6 +21,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from ._compat import log_softmax_backward
+
 __all__ = [
     "SMALL_NUM_CLASSES",
     "band_columns",
@@ -43,7 +45,7 @@ SMALL_NUM_CLASSES = 32
 
 class _FusedSoftCE(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, logits, target, rows, offset, band_columns, reduction):
+    def forward(ctx, logits, target, rows, offset, band_columns, reduction, weight=None):
         log_q = torch.log_softmax(logits, dim=1)
         soft = rows.index_select(0, target)
         if soft.dtype != log_q.dtype:
@@ -52,34 +54,48 @@ class _FusedSoftCE(torch.autograd.Function):
         if band_columns is not None:
             index = band_columns.index_select(0, target)
             picked = log_q.gather(1, index)
-        ctx.save_for_backward(log_q, soft, index, logits)
+        ctx.save_for_backward(log_q, soft, index, logits, weight)
         ctx.per_sample = reduction == "none"
-        ctx.scale = _reduction_scale(reduction, logits.shape[0])
         # Per sample first, constant included, then summed: the terms cancel to a small
         # loss, so a single dot product over B x K would lose digits. In place on fresh
         # temporaries: at small B x K every dispatched op costs about as much as its math.
         loss = (soft * picked).sum(dim=1)
         if offset is not None:
             loss.add_(offset.index_select(0, target).to(log_q.dtype))
+        if weight is not None:
+            # Per-sample weights (a constant here): w_i l_i, and the mean divides by
+            # sum_i w_i, a tensor so that nothing waits for the device. 0 / 0 is NaN, as
+            # for the mean of an empty batch.
+            ctx.scale = _weighted_reduction_scale(reduction, weight)
+            loss.mul_(weight)
+            if ctx.per_sample:
+                return loss.neg_()
+            return loss.sum().mul_(ctx.scale)
+        ctx.scale = _reduction_scale(reduction, logits.shape[0])
         if ctx.per_sample:
             return loss.neg_()
         return loss.sum().mul_(ctx.scale)
 
     @staticmethod
     def backward(ctx, grad_out):
-        log_q, soft, index, logits = ctx.saved_tensors
+        log_q, soft, index, logits, weight = ctx.saved_tensors
         if torch.is_grad_enabled():  # create_graph=True: a log_q autograd can differentiate
             log_q = torch.log_softmax(logits, dim=1)
         # d loss / d log_q = -W[y] g (per sample) or scale W[y] g (mean: -1/B, sum: -1);
         # the log-softmax backward kernel, the one hard-label CE uses, turns it into the
-        # closed form g ((sum_k W[y, k]) q - W[y]) in one fused pass.
-        grad_log_q = soft * (
-            grad_out.unsqueeze(1).neg() if ctx.per_sample else grad_out * ctx.scale
-        )
+        # closed form g ((sum_k W[y, k]) q - W[y]) in one fused pass. Per-sample weights
+        # scale each row: -w_i W[y_i] g_i, or scale w_i W[y_i] g (mean: -1 / sum w).
+        if weight is not None:
+            coef = grad_out.neg() if ctx.per_sample else grad_out * ctx.scale
+            grad_log_q = soft * (weight * coef).unsqueeze(1)
+        else:
+            grad_log_q = soft * (
+                grad_out.unsqueeze(1).neg() if ctx.per_sample else grad_out * ctx.scale
+            )
         if index is not None:  # out-of-band weights are 0; clamped duplicates add 0
             grad_log_q = torch.zeros_like(log_q).scatter_add_(1, index, grad_log_q)
-        grad = torch._log_softmax_backward_data(grad_log_q, log_q, 1, log_q.dtype)
-        return grad, None, None, None, None, None
+        grad = log_softmax_backward(grad_log_q, log_q, 1, log_q.dtype)
+        return grad, None, None, None, None, None, None
 
 
 def _reduction_scale(reduction: str, batch_size: int) -> float:
@@ -88,6 +104,17 @@ def _reduction_scale(reduction: str, batch_size: int) -> float:
         return -1.0
     # An empty batch has a NaN mean, as in F.cross_entropy.
     return -1.0 / batch_size if batch_size else math.nan
+
+
+def _weighted_reduction_scale(reduction: str, weight: torch.Tensor):
+    """The same factor for per-sample weights: -1 (sum) or ``-1 / sum_i w_i`` (mean).
+
+    A 0-dim tensor for the mean (no host sync); ``sum_i w_i = 0`` gives ``-inf``, so the
+    mean is ``0 * inf = NaN``, as for an empty batch.
+    """
+    if reduction == "sum":
+        return -1.0
+    return weight.sum().reciprocal_().neg_()
 
 
 def max_band_half_width(num_classes: int) -> int:
@@ -160,9 +187,11 @@ def band_layout(weights: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | No
 
     Examples
     --------
-    >>> rows, columns = band_layout(torch.eye(16))
+    >>> rows, columns = band_layout(torch.eye(64))
     >>> tuple(rows.shape), columns[:3].tolist()
-    ((16, 1), [[0], [1], [2]])
+    ((64, 1), [[0], [1], [2]])
+    >>> band_layout(torch.eye(16)) is None  # small tables stay dense
+    True
     """
     num_classes = weights.shape[0]
     half_width = _band_half_width(weights)
@@ -182,6 +211,7 @@ def soft_target_cross_entropy(
     offset: torch.Tensor | None,
     band_columns: torch.Tensor | None = None,
     reduction: str = "none",
+    weight: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """``-sum_k W[y, k] log_softmax(logits)_k - c[y]`` per sample, or reduced, as one node.
 
@@ -200,11 +230,17 @@ def soft_target_cross_entropy(
     reduction : {"none", "mean", "sum"}, default="none"
         Per-sample losses, or their mean or sum (reduced inside the node, so the
         backward is a scalar factor on the gathered rows).
+    weight : torch.Tensor of shape (B,), default=None
+        Per-sample weights ``w_i`` (class weight times sample weight, in the dtype of
+        ``logits``), a constant: no gradient flows to it. ``"none"`` gives
+        ``w_i l_i``, ``"sum"`` ``sum_i w_i l_i`` and ``"mean"``
+        ``sum_i w_i l_i / sum_i w_i`` (NaN when ``sum_i w_i = 0``, like the mean of an
+        empty batch). None: unweighted (exactly the computation without the argument).
 
     Returns
     -------
     loss : torch.Tensor of shape (B,), or scalar
-        Per-sample losses, or their mean or sum.
+        Per-sample losses, or their (weighted) mean or sum.
 
     Examples
     --------
@@ -215,7 +251,9 @@ def soft_target_cross_entropy(
     ... )
     tensor(2.1972)
     """
-    return _FusedSoftCE.apply(logits, target, rows, offset, band_columns, reduction)
+    if weight is None:
+        return _FusedSoftCE.apply(logits, target, rows, offset, band_columns, reduction)
+    return _FusedSoftCE.apply(logits, target, rows, offset, band_columns, reduction, weight)
 
 
 def small_soft_target_cross_entropy(
@@ -225,6 +263,7 @@ def small_soft_target_cross_entropy(
     offset: torch.Tensor | None,
     weight: torch.Tensor | None = None,
     reduction: str = "mean",
+    sample_weight: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """The same loss for a small dense table, as three native ops.
 
@@ -249,6 +288,11 @@ def small_soft_target_cross_entropy(
         Class weights (weighted mean as in ``F.cross_entropy``).
     reduction : {"mean", "sum", "none"}, default="mean"
         How per-sample losses are combined.
+    sample_weight : torch.Tensor of shape (B,), default=None
+        Per-sample weights ``s_i`` (dtype of ``logits``), multiplying the class weight:
+        with ``w_i = weight[y_i] s_i``, ``"none"`` gives ``w_i l_i``, ``"sum"``
+        ``sum_i w_i l_i`` and ``"mean"`` ``sum_i w_i l_i / sum_i w_i`` (NaN when
+        ``sum_i w_i = 0``, like the mean of an empty batch). Differentiable.
 
     Returns
     -------
@@ -267,4 +311,13 @@ def small_soft_target_cross_entropy(
         scores = log_q @ rows_t
     else:
         scores = torch.addmm(offset.to(log_q.dtype), log_q, rows_t)
-    return F.nll_loss(scores, target, weight=weight, reduction=reduction)
+    if sample_weight is None:
+        return F.nll_loss(scores, target, weight=weight, reduction=reduction)
+    # nll_loss gives weight[y_i] l_i per sample; the sample weights multiply that.
+    loss = F.nll_loss(scores, target, weight=weight, reduction="none") * sample_weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    total_weight = sample_weight if weight is None else weight[target] * sample_weight
+    return loss.sum() / total_weight.sum()

@@ -2,16 +2,17 @@
 
 skorch's default ``DataLoader`` builds every batch from ``batch_size`` calls of
 ``Dataset.__getitem__`` plus a collate step; for small tabular rows that Python
-overhead dominates training (DESIGN.md §4). :class:`ArrayBatchLoader` converts the
+overhead dominates training. :class:`ArrayBatchLoader` converts the
 arrays of a skorch :class:`~skorch.dataset.Dataset` (or a ``Subset`` of one, as made by
-skorch's validation split) to tensors once and yields index slices. Anything else
-(a user's own ``Dataset``, dict inputs) goes through a regular ``DataLoader``.
+skorch's validation split) to tensors once and yields index slices; a dict of arrays
+(several forward inputs, or class indices with sample weights) is sliced key by key.
+Anything else (a user's own ``Dataset``) goes through a regular ``DataLoader``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import torch
@@ -21,17 +22,34 @@ from torch.utils.data import DataLoader, Subset
 __all__ = ["ArrayBatchLoader"]
 
 
-def _as_tensor(values) -> torch.Tensor | None:
-    if values is None:
-        return None
+def _as_tensor(values):
+    """A tensor (or dict of tensors) sharing memory with ``values``; None if not arrays."""
     if isinstance(values, torch.Tensor):
         return values
     if isinstance(values, np.ndarray):
         return torch.from_numpy(np.ascontiguousarray(values))
+    if isinstance(values, Mapping):  # several forward inputs, or class index + weight
+        tensors = {key: _as_tensor(value) for key, value in values.items()}
+        return None if any(t is None for t in tensors.values()) else tensors
     return None
 
 
-def _array_view(dataset) -> tuple[torch.Tensor, torch.Tensor | None] | None:
+def _take(values, rows):
+    """Rows of a tensor or of every tensor in a dict (``rows``: a slice or index tensor)."""
+    if values is None:
+        return None
+    if isinstance(values, dict):
+        return {key: _take(value, rows) for key, value in values.items()}
+    if isinstance(rows, slice):  # contiguous slices are views: no copy at all
+        return values[rows]
+    return values.index_select(0, rows)
+
+
+def _n_rows(values) -> int:
+    return len(next(iter(values.values()))) if isinstance(values, dict) else len(values)
+
+
+def _array_view(dataset):
     """``(X, y)`` tensors behind a skorch Dataset (or a Subset of one), else None."""
     indices = None
     if isinstance(dataset, Subset):
@@ -43,8 +61,7 @@ def _array_view(dataset) -> tuple[torch.Tensor, torch.Tensor | None] | None:
     if X is None or (dataset.y is not None and y is None):
         return None
     if indices is not None:
-        X = X.index_select(0, indices)
-        y = None if y is None else y.index_select(0, indices)
+        X, y = _take(X, indices), _take(y, indices)
     return X, y
 
 
@@ -106,20 +123,18 @@ class ArrayBatchLoader:
         if self._fallback is not None:
             return len(self._fallback)
         rounding = math.floor if self.drop_last else math.ceil
-        return rounding(len(self.X) / self.batch_size)
+        return rounding(_n_rows(self.X) / self.batch_size)
 
     def __iter__(self) -> Iterator:
         if self._fallback is not None:
             yield from self._fallback
             return
-        n_rows = len(self.X)
+        n_rows = _n_rows(self.X)
         order = torch.randperm(n_rows) if self.shuffle else None
         stop = n_rows - n_rows % self.batch_size if self.drop_last else n_rows
         for start in range(0, stop, self.batch_size):
-            if order is None:  # contiguous slices are views: no copy at all
+            if order is None:
                 rows = slice(start, start + self.batch_size)
-                yield self.X[rows], None if self.y is None else self.y[rows]
             else:
                 rows = order[start : start + self.batch_size]
-                X_batch = self.X.index_select(0, rows)
-                yield X_batch, None if self.y is None else self.y.index_select(0, rows)
+            yield _take(self.X, rows), _take(self.y, rows)

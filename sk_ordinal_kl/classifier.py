@@ -2,55 +2,59 @@
 
 Data path::
 
-    fit:      X, y -> validate -> classes_ (ordinal order) -> y as class indices
-                   -> skorch loop -> module logits -> criterion(logits, index)
-    predict:  X -> validate -> module logits -> softmax (predict_proba)
-                -> decision rule (argmax | median | mean) -> classes_[index]
+    fit:      X, y -> check parameters, X (_inputs) and labels (labels)
+                   -> y as ordinal class indices (+ per-sample weights, _weights)
+                   -> skorch loop -> module logits -> criterion(logits, index, weight)
+    predict:  X -> check X -> module logits -> softmax over ordinal indices
+                -> decision rule (argmax | median | mean) -> ordinal_classes_[index]
+    predict_proba: the same softmax, columns reordered to the sorted classes_
 """
 
 from __future__ import annotations
 
 import contextlib
 import inspect
-import numbers
-import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from numbers import Integral, Real
 from types import MappingProxyType
+from typing import ClassVar
 
 import numpy as np
-import pandas as pd
 import torch
+from sklearn.base import BaseEstimator
+from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
+from skorch.dataset import Dataset as SkorchDataset
 from skorch.dataset import ValidSplit
+from skorch.utils import to_tensor
+from torch.utils.data import Dataset
 
+from . import _compat
+from ._inputs import validate_X
+from ._weights import training_weights
 from .batching import ArrayBatchLoader
-from .decision import check_prediction_rule, predict_index
-from .losses import GaussianKLCrossEntropy, check_alpha
-from .metrics import labels_to_indices
+from .decision import PREDICTION_RULES, predict_index
+from .labels import (
+    ClassOrderWarning,
+    OrdinalEncoding,
+    check_labels,
+    format_labels,
+    resolve_ordinal_classes,
+)
+from .losses import GaussianKLCrossEntropy
 from .modules import TabularMLP
-from .targets import check_sigma
 
 __all__ = ["ClassOrderWarning", "OrdinalKLClassifier"]
-
-
-class ClassOrderWarning(UserWarning):
-    """String labels were put in sorted order because no ordinal order was given.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> with warnings.catch_warnings():
-    ...     warnings.simplefilter("ignore", ClassOrderWarning)  # order is fine here
-    ...     pass
-    """
-
-
-def _softmax(logits: torch.Tensor) -> torch.Tensor:
-    return torch.softmax(logits, dim=-1)
 
 
 def _accepted_kwargs(factory, candidates: dict) -> dict:
@@ -62,34 +66,55 @@ def _accepted_kwargs(factory, candidates: dict) -> dict:
     return {name: value for name, value in candidates.items() if name in parameters}
 
 
-def _ordered_categories(y) -> np.ndarray | None:
-    """Categories of an *ordered* pandas Categorical (or Series of one), else None."""
-    dtype = getattr(y, "dtype", None)
-    if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
-        return np.asarray(dtype.categories)
-    return None
+def _softmax(logits: torch.Tensor) -> torch.Tensor:
+    return torch.softmax(logits, dim=-1)
 
 
-def _is_true(flag) -> bool:
-    # Parameters may hold anything between set_params and fit; only a real bool counts.
-    return isinstance(flag, bool | np.bool_) and bool(flag)
+def _takes_sample_weight(criterion: torch.nn.Module) -> bool:
+    try:
+        return "sample_weight" in inspect.signature(criterion.forward).parameters
+    except (TypeError, ValueError):
+        return False
 
 
-def _has_strings(labels: np.ndarray) -> bool:
-    return labels.dtype.kind in "US" or any(isinstance(v, str) for v in labels.ravel())
+def _seed_for_call(seed: int, call: int) -> int:
+    """Seed of the ``call``-th training call (0: fit or first partial_fit) of one model."""
+    if call == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, call]).generate_state(1)[0] & 0x7FFFFFFF)
 
 
-def _check_classes(classes) -> np.ndarray:
-    classes = np.asarray(classes)
-    if classes.ndim != 1:
-        raise ValueError(
-            f"classes must be 1-D (labels in ordinal order), got shape {classes.shape}."
-        )
-    if len(classes) < 2:
-        raise ValueError(f"classes must name at least 2 classes, got {classes.tolist()}.")
-    if len(pd.unique(classes)) != len(classes):
-        raise ValueError(f"classes must not contain duplicates, got {classes.tolist()}.")
-    return classes
+class _LabelledDataset(Dataset):
+    """A user's ``(x, label)`` Dataset with each label replaced by its encoded target."""
+
+    def __init__(self, dataset: Dataset, targets):
+        self.dataset = dataset
+        self.targets = targets
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, i):
+        x = self.dataset[i][0]
+        if isinstance(self.targets, Mapping):
+            return x, {key: value[i] for key, value in self.targets.items()}
+        return x, self.targets[i]
+
+
+def _labels_of_dataset(dataset: Dataset) -> np.ndarray:
+    """The label of every ``(x, label)`` item of a torch Dataset (one pass over it)."""
+    labels = []
+    for i in range(len(dataset)):
+        item = dataset[i]
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise TypeError(
+                "A torch Dataset passed with y=None must yield (x, label) pairs; item 0 is "
+                f"a {type(item).__name__}. Pass the labels as y with a "
+                "skorch.helper.SliceDataset of the inputs instead."
+            )
+        label = item[1]
+        labels.append(label.item() if isinstance(label, torch.Tensor | np.generic) else label)
+    return np.asarray(labels) if labels else np.empty(0)
 
 
 class OrdinalKLClassifier(NeuralNetClassifier):
@@ -97,19 +122,29 @@ class OrdinalKLClassifier(NeuralNetClassifier):
 
     The criterion is ``CE(q, y) + alpha * KL(p_sigma(y) || q)`` with ``q`` the softmax
     of the module's logits and ``p_sigma(y)_k ∝ exp(-(k - y)^2 / (2 sigma^2))`` a
-    discrete Gaussian over the class *indices* centred on the true class (see
+    discrete Gaussian over the ordinal class *indices* centred on the true class (see
     :class:`~sk_ordinal_kl.losses.GaussianKLCrossEntropy`). It is a thin subclass of
     :class:`skorch.NeuralNetClassifier`: every skorch parameter works, including
     ``module__*``, ``criterion__*``, ``optimizer__*`` and ``callbacks__*`` routing.
 
+    Labels have two orders. ``ordinal_classes_`` holds them in ordinal order: the loss,
+    the decision rules and the ordinal metrics measure distances on the index in it.
+    ``classes_`` holds the same labels sorted, as scikit-learn assumes of every
+    classifier, and ``predict_proba`` columns follow it, so that ROC AUC, log-loss,
+    Brier score, calibration and soft voting are right whatever the ordinal order.
+    :meth:`predict_proba_ordinal` gives the columns in ordinal order. For integer labels
+    in their natural order both orders are the same.
+
     Parameters
     ----------
     module : torch.nn.Module class or instance, default=None
-        The network; it must map a float32 batch ``(B, n_features)`` to logits
-        ``(B, K)``. ``None`` uses :class:`~sk_ordinal_kl.modules.TabularMLP`. When
-        ``module`` is a class whose constructor takes ``in_features`` and/or
-        ``num_classes``, those are filled in from the data unless given as
-        ``module__in_features`` / ``module__num_classes``.
+        The network, mapping a batch of ``X`` to logits ``(B, K)`` over the classes in
+        ordinal order. ``None`` uses :class:`~sk_ordinal_kl.modules.TabularMLP`, which
+        takes 2-D ``X``; a module of your own may take N-D arrays or tensors (images
+        ``(N, C, H, W)``, sequences) or several inputs (``X`` a dict of arrays, one per
+        ``forward`` argument). When ``module`` is a class whose constructor takes
+        ``in_features`` and/or ``num_classes``, those are filled in from 2-D data unless
+        given as ``module__in_features`` / ``module__num_classes``.
     alpha : float, default=1.0
         Weight of the KL term (>= 0); ``alpha=0`` is plain cross-entropy.
     sigma : float, default=1.0
@@ -123,10 +158,15 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         the full range to keep index distance equal to value distance.
     prediction : {"argmax", "median", "mean"}, default="argmax"
         Decision rule of :meth:`predict`: mode (accuracy), median (absolute error) or
-        rounded mean (squared error) of ``predict_proba`` over class indices.
+        rounded mean (squared error) of the probabilities over ordinal indices.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn: a dict maps labels to
+        weights (others weigh 1); ``"balanced"`` weighs each class by
+        ``n_samples / (n_present_classes * count)``. Multiplied with ``sample_weight``.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the early-stopping split
-        inside :meth:`fit`, without touching torch's global random state.
+        inside :meth:`fit` and every :meth:`partial_fit` call (the same sequence of calls
+        gives the same model), without touching torch's global random state.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified) and stop when
         the validation loss has not improved for ``n_iter_no_change`` epochs, restoring
@@ -142,45 +182,79 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         Any class in :data:`sk_ordinal_kl.losses.LOSSES` works; those without an
         ``alpha`` parameter ignore the estimator's ``alpha``, and ``MinMaxLoss`` needs
         ``module=MinMaxMLP``. Tune the loss itself in a grid, e.g.
-        ``{"criterion": [GaussianKLCrossEntropy, DLDLv2Loss], ...}``.
+        ``{"criterion": [GaussianKLCrossEntropy, DLDLv2Loss], ...}``. Training with
+        sample or class weights needs a criterion whose ``forward`` takes
+        ``sample_weight`` (all of ``LOSSES`` do).
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Optimizer; its options go through ``optimizer__*``.
     lr : float, default=1e-3
         Learning rate.
     max_epochs : int, default=100
-        Number of epochs.
+        Number of epochs of each :meth:`fit` or :meth:`partial_fit` call.
     batch_size : int, default=64
-        Mini-batch size.
+        Mini-batch size; -1 uses the whole training set as one batch.
     iterator_train, iterator_valid : class, default=ArrayBatchLoader
         Batch iterators. :class:`~sk_ordinal_kl.batching.ArrayBatchLoader` slices whole
         tensors per batch (several times faster than a per-row ``DataLoader`` on
         tabular data) and falls back to a ``DataLoader`` for other datasets. Training
         batches are shuffled unless ``iterator_train__shuffle=False``.
+    dataset : class, default=skorch.dataset.Dataset
+        skorch's dataset wrapper of array inputs.
     train_split : callable or None, default=None
         skorch's internal validation split; None trains on all data (unless
         ``early_stopping``).
-    callbacks : list or None, default=None
+    callbacks : list, "disable" or None, default=None
         Extra skorch callbacks.
+    predict_nonlinearity : callable, "auto" or None, default="auto"
+        Applied to the module's output in :meth:`predict_proba`; ``"auto"`` is the
+        softmax over classes, whatever the criterion.
+    warm_start : bool, default=False
+        Continue training the current module in :meth:`fit` instead of re-initialising.
     verbose : int, default=0
         skorch's per-epoch log when > 0.
+    device : str, torch.device or None, default="cpu"
+        Where the module and the batches live (e.g. ``"cuda"``).
+    compile : bool, default=False
+        Wrap the module and the criterion with ``torch.compile`` (``compile__*``
+        options).
+    use_caching : bool or "auto", default="auto"
+        skorch's caching of the module's output for scoring callbacks.
+    torch_load_kwargs : dict or None, default=None
+        Keyword arguments of ``torch.load`` in :meth:`load_params`.
     **kwargs
-        Any other :class:`skorch.NeuralNet` parameter (``device``, ``iterator_train__*``,
-        ``module__hidden_units``, ``module__dropout``, ``criterion__weight``, ...).
+        Any other :class:`skorch.NeuralNet` parameter routed by prefix
+        (``iterator_train__*``, ``module__hidden_units``, ``module__dropout``,
+        ``criterion__*``, ``optimizer__*``, ``callbacks__*``, ...).
 
     Attributes
     ----------
     classes_ : ndarray of shape (K,)
-        Class labels in ordinal order; column order of :meth:`predict_proba`.
+        Class labels, sorted; column order of :meth:`predict_proba`.
+    ordinal_classes_ : ndarray of shape (K,)
+        Class labels in ordinal order; index ``k`` of the loss, the decision rules,
+        :meth:`predict_proba_ordinal` and the ordinal metrics is
+        ``ordinal_classes_[k]``.
     n_features_in_ : int
-        Number of features seen in :meth:`fit`.
+        Number of features (``X.shape[1]``) seen in :meth:`fit`, for array inputs.
     feature_names_in_ : ndarray of shape (n_features,)
         Column names, when ``X`` was a DataFrame with string column names.
+    random_seed_ : int or None
+        Seed drawn from ``random_state`` for the first training call.
     module_, criterion_, optimizer_, history_ : skorch's fitted components.
 
     See Also
     --------
     sk_ordinal_kl.losses.GaussianKLCrossEntropy : the criterion.
     sk_ordinal_kl.metrics.neg_mse_class_index_scorer : the matching scorer.
+
+    Notes
+    -----
+    To save and restore a model the skorch way, save its parameters with
+    ``save_params(f_params=...)``; build a new estimator with the same parameters and
+    ``classes=ordinal_classes_`` (and ``module__in_features`` for the default MLP),
+    call ``initialize()`` and then ``load_params(f_params=...)``. skorch's
+    ``Checkpoint`` and ``LoadInitState`` callbacks resume training the same way.
+    ``pickle`` and ``joblib`` work too.
 
     Examples
     --------
@@ -192,7 +266,39 @@ class OrdinalKLClassifier(NeuralNetClassifier):
     (3,)
     >>> clf.predict_proba(X[:3]).sum(axis=1).round(6)
     array([1., 1., 1.])
+    >>> clf
+    OrdinalKLClassifier(max_epochs=5, random_state=0)
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "module": [None, callable],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "sigma": [Interval(Real, 0, None, closed="neither")],
+        "classes": [None, "array-like"],
+        "prediction": [StrOptions(set(PREDICTION_RULES))],
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+        "random_state": ["random_state"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "criterion": [callable],
+        "optimizer": [callable],
+        "lr": [Interval(Real, 0, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
+        "iterator_train": [callable],
+        "iterator_valid": [callable],
+        "dataset": [callable],
+        "train_split": [None, callable],
+        "callbacks": [None, list, tuple, StrOptions({"disable"})],
+        "predict_nonlinearity": [None, callable, StrOptions({"auto"})],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "device": [None, str, torch.device],
+        "compile": ["boolean"],
+        "use_caching": ["boolean", StrOptions({"auto"})],
+        "torch_load_kwargs": [None, dict],
+    }
 
     def __init__(
         self,
@@ -202,6 +308,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         sigma: float = 1.0,
         classes=None,
         prediction: str = "argmax",
+        class_weight: dict | str | None = None,
         random_state=None,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -213,9 +320,16 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         batch_size: int = 64,
         iterator_train=ArrayBatchLoader,
         iterator_valid=ArrayBatchLoader,
+        dataset=SkorchDataset,
         train_split=None,
         callbacks=None,
+        predict_nonlinearity="auto",
+        warm_start: bool = False,
         verbose: int = 0,
+        device="cpu",
+        compile: bool = False,
+        use_caching="auto",
+        torch_load_kwargs=None,
         **kwargs,
     ):
         super().__init__(
@@ -227,25 +341,31 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             batch_size=batch_size,
             iterator_train=iterator_train,
             iterator_valid=iterator_valid,
+            dataset=dataset,
             train_split=train_split,
             classes=classes,
             callbacks=callbacks,
+            predict_nonlinearity=predict_nonlinearity,
+            warm_start=warm_start,
             verbose=verbose,
+            device=device,
+            compile=compile,
+            use_caching=use_caching,
+            torch_load_kwargs=torch_load_kwargs,
             **kwargs,
         )
         self.alpha = alpha
         self.sigma = sigma
         self.prediction = prediction
+        self.class_weight = class_weight
         self.random_state = random_state
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
-        # skorch sets these fitted-state attributes in __init__; scikit-learn's
-        # convention is that __init__ stores parameters only, so fall back to the
-        # class-level defaults below until initialize() sets them. With those defaults
-        # skorch's __setattr__ no longer sees a "first init" and would reject module or
-        # criterion *instances*, so store those two parameters directly.
-        for name in ("history_", "initialized_", "virtual_params_"):
+        # Fitted state that skorch sets in __init__ falls back to the class-level
+        # defaults below until initialize(). Without skorch's "first init" state its
+        # __setattr__ would reject module or criterion *instances*: store those directly.
+        for name in _compat.SKORCH_STATE_SET_IN_INIT:
             vars(self).pop(name, None)
         vars(self).update(module=module, criterion=criterion)
 
@@ -257,6 +377,11 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         # skorch lists every attribute without a trailing "_" (its private
         # bookkeeping such as _params_to_validate too); only public ones are parameters.
         return [name for name in super()._get_param_names() if not name.startswith("_")]
+
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        # scikit-learn's repr (changed parameters only; also in Pipelines and the HTML
+        # repr) rather than skorch's listing of the module.
+        return BaseEstimator.__repr__(self, N_CHAR_MAX=N_CHAR_MAX)
 
     def set_params(self, **params):
         """Set parameters; a plain ``callbacks`` value on an unfitted net is checked in fit.
@@ -279,30 +404,18 @@ class OrdinalKLClassifier(NeuralNetClassifier):
     # ------------------------------------------------------------------ labels
     @property
     def classes_(self) -> np.ndarray:
-        """Class labels in ordinal order (set by :meth:`fit`)."""
+        """Class labels, sorted: the column order of :meth:`predict_proba`."""
         check_is_fitted(self)
-        return self.classes_inferred_
+        return self._encoding_.classes
+
+    @property
+    def ordinal_classes_(self) -> np.ndarray:
+        """Class labels in ordinal order: the order of every ordinal computation."""
+        check_is_fitted(self)
+        return self._encoding_.ordinal_classes
 
     def __sklearn_is_fitted__(self) -> bool:
-        return bool(self.initialized_) and hasattr(self, "classes_inferred_")
-
-    def _resolve_classes(self, y_raw, y: np.ndarray, classes) -> np.ndarray:
-        """Ordinal order of the labels: ``classes`` > ordered Categorical > sorted values."""
-        if classes is not None:
-            return _check_classes(classes)
-        categories = _ordered_categories(y_raw)
-        if categories is not None:
-            return _check_classes(categories)
-        observed = np.unique(y)
-        if _has_strings(observed):
-            warnings.warn(
-                f"y holds string labels and no order was given; using sorted order "
-                f"{observed.tolist()} as the ordinal order. Pass classes=[...] in ordinal "
-                "order or an ordered pandas Categorical to set it.",
-                ClassOrderWarning,
-                stacklevel=4,
-            )
-        return observed
+        return bool(self.initialized_) and hasattr(self, "_encoding_")
 
     def check_data(self, X, y):
         """No-op: ``fit`` has validated ``X`` and encoded ``y`` already.
@@ -312,92 +425,153 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         X, y : array-like
             Ignored.
         """
-        # X and y were validated and y encoded by _validate_training_data; skorch's own
-        # check would overwrite classes_inferred_ with the encoded indices.
-        pass
+        # skorch's own check would infer classes from the encoded indices.
+
+    def initialize(self):
+        """Build module, criterion, optimizer and callbacks (skorch's ``initialize``).
+
+        With the ``classes`` parameter set, the labels are known before any data is
+        seen, so an initialised net can predict, e.g. after ``load_params``.
+
+        Returns
+        -------
+        self : OrdinalKLClassifier
+            The initialised estimator.
+        """
+        if not hasattr(self, "_encoding_") and self.classes is not None:
+            self._check_params()
+            self._encoding_ = OrdinalEncoding(self.classes)
+        return super().initialize()
 
     # ---------------------------------------------------------- validation
     def _check_params(self) -> None:
-        check_alpha(self.alpha)
-        check_sigma(self.sigma)
-        check_prediction_rule(self.prediction)
-        try:
-            check_random_state(self.random_state)
-        except ValueError:
-            raise ValueError(
-                "random_state must be None, an int or a numpy RandomState, "
-                f"got {self.random_state!r}."
-            ) from None
-        if not (
-            self.callbacks is None
-            or self.callbacks == "disable"
-            or isinstance(self.callbacks, list | tuple)
-        ):
-            raise TypeError(
-                f"callbacks must be None, 'disable' or a list, got {self.callbacks!r}."
-            )
-        if not isinstance(self.early_stopping, bool | np.bool_):
-            raise TypeError(f"early_stopping must be a bool, got {self.early_stopping!r}.")
-        if self.early_stopping:
-            if not 0.0 < self.validation_fraction < 1.0:
-                raise ValueError(
-                    f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}."
-                )
-            if (
-                isinstance(self.n_iter_no_change, bool)
-                or not isinstance(self.n_iter_no_change, numbers.Integral)
-                or self.n_iter_no_change < 1
-            ):
-                raise ValueError(f"n_iter_no_change must be >= 1, got {self.n_iter_no_change!r}.")
-
-    def _validate_X(self, X, *, reset: bool) -> np.ndarray:
-        return validate_data(self, X, reset=reset, dtype=np.float32, ensure_all_finite=True)
-
-    def _validate_training_data(self, X, y, *, reset: bool, classes=None):
-        """Validate X, y; on reset fix ``classes_``; return float32 X and int64 indices."""
-        self._check_params()
-        y_raw = y
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            dtype=np.float32,
-            ensure_all_finite=True,
-            multi_output=False,
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
         )
-        check_classification_targets(y)
-        if reset:
-            self.classes_inferred_ = self._resolve_classes(
-                y_raw, y, self.classes if self.classes is not None else classes
+
+    def _two_d_module(self) -> bool:
+        return self.module is None or self.module is TabularMLP
+
+    def _validate_X(self, X, *, reset: bool):
+        return validate_X(self, X, reset=reset, two_d=self._two_d_module())
+
+    def _read_labels(self, X, y):
+        if y is not None:
+            return y
+        if isinstance(X, Dataset):
+            return _labels_of_dataset(X)
+        raise ValueError(
+            f"{type(self).__name__} requires y to be passed, but the target y is None; pass "
+            "class labels, or a torch Dataset of (x, label) pairs as X."
+        )
+
+    def _validate_training_data(self, X, y, sample_weight, *, reset: bool, classes=None):
+        """Check parameters, X and labels; on reset fix the classes. Return what skorch
+        trains on: X and the ordinal indices, with per-sample weights when there are
+        any."""
+        self._check_params()
+        if isinstance(X, Dataset) and y is not None:
+            raise ValueError(
+                "Pass y=None with a torch Dataset X: labels are read from its (x, label) "
+                "items. To pass labels separately, wrap the inputs in "
+                "skorch.helper.SliceDataset."
             )
-        y_index = labels_to_indices(y, self.classes_inferred_)
-        return X, y_index
+        y_raw = self._read_labels(X, y)
+        labels = check_labels(y_raw)
+        X = self._validate_X(X, reset=reset)
+        check_consistent_length(next(iter(X.values())) if isinstance(X, Mapping) else X, labels)
+        if len(labels) == 0:
+            raise ValueError("Found array with 0 sample(s); at least one sample is required.")
+        check_classification_targets(labels)
+        if reset:
+            given = self.classes if self.classes is not None else classes
+            self._encoding_ = OrdinalEncoding(resolve_ordinal_classes(y_raw, given, stacklevel=4))
+        y_index = self._encode_training_labels(labels)
+        weights = training_weights(sample_weight, self.class_weight, y_index, self._encoding_)
+        if weights is None:
+            return X, y_index, y_index
+        return X, y_index, {"index": y_index, "sample_weight": weights}
+
+    def _encode_training_labels(self, labels: np.ndarray) -> np.ndarray:
+        try:
+            return self._encoding_.encode(labels)
+        except ValueError as error:
+            classes = self._encoding_.ordinal_classes
+            codes = labels.dtype.kind in "iu" and np.isin(labels, range(len(classes))).all()
+            if codes and any(isinstance(label, str) for label in classes.tolist()):
+                raise ValueError(
+                    f"{error} y holds integer codes while the classes are strings: "
+                    "VotingClassifier, StackingClassifier and "
+                    "CalibratedClassifierCV(method='temperature') label-encode y before "
+                    "fitting their estimators. Pass "
+                    "classes=sk_ordinal_kl.labels.sorted_codes(classes) to the estimator "
+                    "inside them."
+                ) from None
+            raise
+
+    def _check_criterion_takes_weights(self, targets) -> None:
+        if isinstance(targets, Mapping) and not _takes_sample_weight(self.criterion_):
+            raise ValueError(
+                f"sample_weight or class_weight was given, but the criterion "
+                f"{type(self.criterion_).__name__} does not take sample_weight; use one of "
+                "sk_ordinal_kl.losses.LOSSES."
+            )
 
     # ------------------------------------------------------------ training
     @contextlib.contextmanager
-    def _seeded(self) -> Iterator[None]:
-        """Seed torch for one fit without changing the caller's global RNG state."""
-        if self.random_state is None:
-            self.random_seed_ = None
+    def _seeded(self, reset: bool) -> Iterator[None]:
+        """Seed torch for one training call without changing the caller's global RNG."""
+        if reset or not hasattr(self, "random_seed_"):
+            self.random_seed_ = (
+                None
+                if self.random_state is None
+                else int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+            )
+            self._training_calls_ = 0
+        if self.random_seed_ is None:
             yield
             return
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.random_seed_ = seed
+        seed = _seed_for_call(self.random_seed_, self._training_calls_)
+        self._training_calls_ += 1
         devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
             yield
 
-    def fit(self, X, y, **fit_params):
+    def _train(self, X, targets, *, reset: bool, entry_point: str, fit_params):
+        with self._seeded(reset):
+            if reset:
+                self.initialize()
+            else:
+                self._refresh_criterion()
+            self._check_criterion_takes_weights(targets)
+            X = self._as_training_input(X, targets)
+            super().partial_fit(X, targets, **_compat.fit_loop_kwargs(entry_point), **fit_params)
+        return self
+
+    def _as_training_input(self, X, targets):
+        if isinstance(X, Dataset):  # a user's (x, label) dataset: swap in our targets
+            return _LabelledDataset(X, targets)
+        return X
+
+    def fit(self, X, y=None, sample_weight=None, **fit_params):
         """Fit the network on ``X`` and labels ``y`` (re-initialised unless ``warm_start``).
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric features; converted to float32.
-        y : array-like of shape (n_samples,)
-            Class labels (ints, strings, or a pandas ordered Categorical).
+        X : array-like, Tensor, dict of arrays or Dataset
+            Inputs: a 2-D array or DataFrame for the default MLP; N-D arrays or tensors,
+            a dict of arrays (one per ``forward`` argument), a torch Dataset of
+            ``(x, label)`` pairs or a skorch ``SliceDataset`` for a module that takes
+            them.
+        y : array-like of shape (n_samples,) or None
+            Class labels (ints, strings, booleans, or a pandas ordered Categorical);
+            None when ``X`` is a Dataset that yields them.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the loss (weighted mean), multiplied
+            with ``class_weight``.
         **fit_params : dict
             Passed on to the module's ``forward``.
 
@@ -407,32 +581,28 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             The fitted estimator.
         """
         reset = not (self.warm_start and self.initialized_)
-        X, y_index = self._validate_training_data(X, y, reset=reset)
+        X, y_index, targets = self._validate_training_data(X, y, sample_weight, reset=reset)
         if len(np.unique(y_index)) < 2:
             raise ValueError(
-                f"y contains only 1 class ({self.classes_inferred_[y_index[0]]!r}); "
-                "an ordinal classifier needs at least 2 classes to learn from."
+                f"y contains only 1 class ({format_labels(self._encoding_.decode(y_index[:1]))}"
+                "); an ordinal classifier needs at least 2 classes to learn from."
             )
-        with self._seeded():
-            if reset:
-                self.initialize()
-            else:
-                self._refresh_criterion()
-            super().partial_fit(X, y_index, _routing_method="fit", **fit_params)
-        return self
+        return self._train(X, targets, reset=reset, entry_point="fit", fit_params=fit_params)
 
-    def partial_fit(self, X, y, classes=None, **fit_params):
+    def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs without re-initialising the network.
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric features.
-        y : array-like of shape (n_samples,)
+        X : array-like, Tensor, dict of arrays or Dataset
+            Inputs, as in :meth:`fit`.
+        y : array-like of shape (n_samples,) or None
             Class labels, all in ``classes_`` after the first call.
         classes : array-like of shape (K,), default=None
             All labels in ordinal order; used on the first call when the ``classes``
             parameter is None (as in scikit-learn's ``partial_fit``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the loss.
         **fit_params : dict
             Passed on to the module's ``forward``.
 
@@ -442,14 +612,37 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             The updated estimator.
         """
         reset = not self.initialized_
-        X, y_index = self._validate_training_data(X, y, reset=reset, classes=classes)
-        with self._seeded() if reset else contextlib.nullcontext():
-            if reset:
-                self.initialize()
-            else:
-                self._refresh_criterion()
-            super().partial_fit(X, y_index, **fit_params)
-        return self
+        X, _, targets = self._validate_training_data(
+            X, y, sample_weight, reset=reset, classes=classes
+        )
+        return self._train(
+            X, targets, reset=reset, entry_point="partial_fit", fit_params=fit_params
+        )
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Criterion value of a batch; ``y_true`` holds indices (and weights, if any).
+
+        Parameters
+        ----------
+        y_pred : torch.Tensor
+            Module output.
+        y_true : torch.Tensor or dict
+            Ordinal class indices, or ``{"index": ..., "sample_weight": ...}``.
+        X : object, default=None
+            The batch's inputs (unused).
+        training : bool, default=False
+            Whether this is a training step (unused).
+
+        Returns
+        -------
+        loss : torch.Tensor
+            Scalar loss.
+        """
+        if isinstance(y_true, Mapping):
+            index = to_tensor(y_true["index"], device=self.device)
+            weight = to_tensor(y_true["sample_weight"], device=self.device)
+            return self.criterion_(y_pred, index, sample_weight=weight)
+        return super().get_loss(y_pred, y_true, X=X, training=training)
 
     def _data_kwargs(self, factory, candidates: dict, prefix: str) -> dict:
         """Data-derived constructor arguments the user did not set via ``prefix__``."""
@@ -462,14 +655,14 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         candidates = {}
         if hasattr(self, "n_features_in_"):
             candidates["in_features"] = self.n_features_in_
-        if hasattr(self, "classes_inferred_"):
-            candidates["num_classes"] = len(self.classes_inferred_)
+        if hasattr(self, "_encoding_"):
+            candidates["num_classes"] = self._encoding_.n_classes
         return self._data_kwargs(module, candidates, "module")
 
     def _criterion_data_kwargs(self) -> dict:
         candidates = {"alpha": self.alpha, "sigma": self.sigma}
-        if hasattr(self, "classes_inferred_"):
-            candidates["num_classes"] = len(self.classes_inferred_)
+        if hasattr(self, "_encoding_"):
+            candidates["num_classes"] = self._encoding_.n_classes
         return self._data_kwargs(self.criterion, candidates, "criterion")
 
     def initialize_module(self):
@@ -501,16 +694,16 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         """Rebuild the criterion if ``set_params`` changed alpha/sigma since it was built."""
         current = self._criterion_data_kwargs()
         if any(getattr(self.criterion_, k, v) != v for k, v in current.items()):
-            self._initialize_criterion(reason="")
+            _compat.reinitialize_criterion(self)
 
     def _set_training(self, training=True):
         """Put the module(s) and criteria in training or evaluation mode.
 
         skorch calls this before every batch. ``nn.Module.train`` re-assigns the flag of
-        every submodule each time (about 7 % of a small tabular fit), so a module whose
-        submodules are all in the requested mode already is left alone; the flags end up
-        as skorch sets them. (A module overriding ``train()`` with side effects sees it
-        called on a change of mode only.)
+        every submodule each time (a noticeable share of a small tabular fit), so a
+        module whose submodules are all in the requested mode already is left alone;
+        the flags end up as skorch sets them. (A module overriding ``train()`` with side
+        effects sees it called on a change of mode only.)
         """
         for name in self._modules + self._criteria:
             module = getattr(self, name + "_")
@@ -521,9 +714,10 @@ class OrdinalKLClassifier(NeuralNetClassifier):
 
     @property
     def _default_callbacks(self):
-        # skorch's valid_acc would score predict() (labels) against encoded indices.
-        callbacks = [(n, cb) for n, cb in super()._default_callbacks if n != "valid_acc"]
-        if _is_true(self.early_stopping):
+        # skorch's classifier adds valid_acc, which would score predict() (labels)
+        # against encoded indices: start from the plain NeuralNet defaults.
+        callbacks = _compat.skorch_default_callbacks(self)
+        if self.early_stopping is True:
             stopper = EarlyStopping(
                 monitor="valid_loss", patience=self.n_iter_no_change, load_best=True
             )
@@ -563,7 +757,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         Parameters
         ----------
         X, y : array-like
-            Validated features and encoded class indices.
+            Validated inputs and encoded targets.
         **fit_params : dict
             Passed to ``train_split``.
 
@@ -573,7 +767,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             ``dataset_valid`` is None unless ``train_split`` or ``early_stopping`` is set.
         """
         split = self.train_split
-        if split is None and _is_true(self.early_stopping):
+        if split is None and self.early_stopping is True:
             split = ValidSplit(
                 self.validation_fraction,
                 stratified=True,
@@ -582,47 +776,105 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         dataset = self.get_dataset(X, y)
         if not split:
             return dataset, None
-        return split(dataset, y, **fit_params)
+        # Stratify on the class indices, also when the targets carry weights.
+        y_index = y["index"] if isinstance(y, Mapping) else y
+        return split(dataset, y_index, **fit_params)
 
     # ---------------------------------------------------------- prediction
-    def _get_predict_nonlinearity(self):
-        if isinstance(self.predict_nonlinearity, str) and self.predict_nonlinearity == "auto":
-            return _softmax  # the module outputs logits whatever the criterion
-        return super()._get_predict_nonlinearity()
+    def _ordinal_proba(self, X) -> np.ndarray:
+        """Probabilities over ordinal indices (float64, rows summing to 1)."""
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        nonlinearity = self.predict_nonlinearity
+        if isinstance(nonlinearity, str):  # "auto": the module outputs logits, always
+            nonlinearity = _softmax
+        chunks = []
+        for output in self.forward_iter(X, training=False):
+            output = output[0] if isinstance(output, tuple) else output
+            if nonlinearity is not None:
+                output = nonlinearity(output)
+            chunks.append(output.detach().cpu().numpy())
+        proba = np.asarray(np.concatenate(chunks, 0), dtype=np.float64)
+        return proba / proba.sum(axis=1, keepdims=True)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, columns in ``classes_`` (ordinal) order.
+        """Class probabilities, columns in ``classes_`` (sorted) order.
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric features.
+        X : array-like, Tensor, dict of arrays or Dataset
+            Inputs, as in :meth:`fit`.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, K), float64
-            Softmax of the module's logits; rows sum to 1.
+            Softmax of the module's logits; rows sum to 1. Column ``j`` is the
+            probability of ``classes_[j]``, as every scikit-learn tool expects; use
+            :meth:`predict_proba_ordinal` for columns in ordinal order.
         """
-        check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        proba = np.asarray(super().predict_proba(X), dtype=np.float64)
-        return proba / proba.sum(axis=1, keepdims=True)
+        proba = self._ordinal_proba(X)  # checks that the model is fitted first
+        return self._encoding_.to_sorted_columns(proba)
+
+    def predict_proba_ordinal(self, X) -> np.ndarray:
+        """Class probabilities, columns in ``ordinal_classes_`` order.
+
+        Parameters
+        ----------
+        X : array-like, Tensor, dict of arrays or Dataset
+            Inputs, as in :meth:`fit`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, K), float64
+            Column ``k`` is the probability of ``ordinal_classes_[k]``: the input of
+            the decision rules and of ordinal metrics such as the ranked probability
+            score.
+        """
+        return self._ordinal_proba(X)
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels under the ``prediction`` decision rule.
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric features.
+        X : array-like, Tensor, dict of arrays or Dataset
+            Inputs, as in :meth:`fit`.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        index = predict_index(self.predict_proba(X), check_prediction_rule(self.prediction))
-        return self.classes_[index]
+        check_is_fitted(self)
+        validate_parameter_constraints(
+            {"prediction": self._parameter_constraints["prediction"]},
+            {"prediction": self.prediction},
+            caller_name=type(self).__name__,
+        )
+        index = predict_index(self._ordinal_proba(X), self.prediction)
+        return self._encoding_.decode(index)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like, Tensor, dict of arrays or Dataset
+            Inputs, as in :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            True labels; a label not among ``classes_`` raises a ValueError naming it.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean (weighted) accuracy.
+        """
+        check_is_fitted(self)
+        labels = check_labels(self._read_labels(X, y))
+        self._encoding_.encode(labels)  # raises on labels the model does not know
+        return float(accuracy_score(labels, self.predict(X), sample_weight=sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

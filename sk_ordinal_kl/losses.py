@@ -1,5 +1,10 @@
 """Training criteria: ``nn.Module`` s taking ``(logits[B, K], class_index[B])``.
 
+Every criterion also takes optional per-sample weights,
+``forward(logits, target, sample_weight=None)``: the effective weight of a sample is
+its class weight (the ``weight`` argument) times its sample weight, and
+``reduction="mean"`` is the weighted mean ``sum_i w_i l_i / sum_i w_i``.
+
 The central one is :class:`GaussianKLCrossEntropy`,
 ``CE(q, y) + alpha * KL(p_sigma(y) || q)`` with ``q = softmax(logits)``. It is
 evaluated through the identity (DESIGN.md §2)
@@ -12,8 +17,9 @@ product-sum: O(B K), no ``log(p / q)`` and no per-sample Python loop. The row
 class as buffers (they follow ``.to(device)`` and ``.double()``).
 
 The same module holds the ordinal loss family from the literature, all with the
-signature ``Cls(num_classes=K, **params)`` and ``forward(logits[B, K], class_index[B])``,
-vectorised and computed in log space (finite for logits of any finite size):
+signature ``Cls(num_classes=K, **params)`` and
+``forward(logits[B, K], class_index[B], sample_weight=None)``, vectorised and
+computed in log space (finite for logits of any finite size):
 
 * :class:`SoftLabelKLCrossEntropy`: ``CE + alpha KL(p_kind || q)`` for any kernel of
   :mod:`sk_ordinal_kl.targets` (Gaussian, SORD/Laplace, triangular, binomial, Poisson);
@@ -154,17 +160,20 @@ def check_logits_and_target(logits: torch.Tensor, target: torch.Tensor, num_clas
         raise TypeError(f"target must hold integer class indices, got dtype {target.dtype}.")
 
 
-def reduce_loss(per_sample: torch.Tensor, sample_weight, reduction: str) -> torch.Tensor:
+def reduce_loss(per_sample: torch.Tensor, weight, reduction: str) -> torch.Tensor:
     """Reduce per-sample losses like ``F.cross_entropy`` does with class weights.
 
     Parameters
     ----------
     per_sample : torch.Tensor of shape (B,)
         Unweighted per-sample losses.
-    sample_weight : torch.Tensor of shape (B,) or None
-        The class weight of each sample's true class.
+    weight : torch.Tensor of shape (B,) or None
+        Effective weight of each sample: the class weight of its true class, times
+        its sample weight if there is one. None: every sample weighs 1.
     reduction : {"mean", "sum", "none"}
-        ``"mean"`` divides the weighted sum by the sum of the weights.
+        ``"none"``: ``w_i l_i``; ``"sum"``: ``sum_i w_i l_i``; ``"mean"``: the weighted
+        sum divided by the sum of the weights, NaN when that sum is 0 (as the mean of
+        an empty batch is NaN).
 
     Returns
     -------
@@ -176,15 +185,47 @@ def reduce_loss(per_sample: torch.Tensor, sample_weight, reduction: str) -> torc
     >>> reduce_loss(torch.tensor([1.0, 3.0]), None, "mean")
     tensor(2.)
     """
-    if sample_weight is not None:
-        per_sample = per_sample * sample_weight
+    if weight is not None:
+        per_sample = per_sample * weight
     if reduction == "none":
         return per_sample
     if reduction == "sum":
         return per_sample.sum()
-    if sample_weight is None:
+    if weight is None:
         return per_sample.mean()
-    return per_sample.sum() / sample_weight.sum()
+    return per_sample.sum() / weight.sum()
+
+
+def _reduce_weighted(weighted: torch.Tensor, weight: torch.Tensor, reduction: str):
+    """Reduce already weighted losses ``w_i l_i`` given the effective weights ``w_i``."""
+    if reduction == "none":
+        return weighted
+    if reduction == "sum":
+        return weighted.sum()
+    return weighted.sum() / weight.sum()
+
+
+def _check_sample_weight(sample_weight, logits: torch.Tensor) -> torch.Tensor:
+    """``sample_weight`` as a ``(B,)`` tensor in the dtype and on the device of ``logits``.
+
+    Raises if the shape is not ``(B,)``, the dtype is neither floating nor integer, or
+    (for a tensor on the CPU, where the check needs no device sync) a weight is
+    negative or NaN. On an accelerator that check would wait for the device every
+    batch, so it is left out there: validate the weights once before training.
+    """
+    if not isinstance(sample_weight, torch.Tensor):
+        sample_weight = torch.as_tensor(sample_weight)
+    if sample_weight.dtype == torch.bool or sample_weight.dtype.is_complex:
+        raise TypeError(f"sample_weight must hold real weights, got dtype {sample_weight.dtype}.")
+    batch_size = logits.shape[0]
+    if sample_weight.shape != (batch_size,):
+        raise ValueError(
+            f"sample_weight must have shape ({batch_size},) (one weight per sample), "
+            f"got {tuple(sample_weight.shape)}."
+        )
+    if sample_weight.device.type == "cpu" and not bool((sample_weight >= 0).all()):
+        raise ValueError("sample_weight must contain non-negative weights (no NaN).")
+    return sample_weight.to(device=logits.device, dtype=logits.dtype)
 
 
 def _check_real(name: str, value, *, low: float = 0.0, high: float = math.inf) -> float:
@@ -243,7 +284,9 @@ class _ClassIndexLoss(nn.Module):
         self.reduction = _check_reduction(reduction)
         self.register_buffer("weight", _class_weight_buffer(weight, self.num_classes))
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None
+    ) -> torch.Tensor:
         """Loss of a batch.
 
         Parameters
@@ -252,6 +295,15 @@ class _ClassIndexLoss(nn.Module):
             Unnormalised class scores.
         target : torch.Tensor of shape (B,)
             True class indices in ``0..K-1``.
+        sample_weight : torch.Tensor of shape (B,), default=None
+            Non-negative per-sample weights (any real dtype; cast to that of ``logits``).
+            A sample's effective weight ``w_i`` is its class weight (``weight``, 1 if
+            None) times its sample weight: ``reduction="none"`` returns ``w_i l_i``,
+            ``"sum"`` ``sum_i w_i l_i`` and ``"mean"`` ``sum_i w_i l_i / sum_i w_i``,
+            which is NaN when ``sum_i w_i = 0``, as the mean of an empty batch is. None
+            is the unweighted loss (the same computation as without the argument).
+            Negative or NaN weights raise ``ValueError`` for tensors on the CPU (the
+            check is skipped on accelerators, where it would wait for the device).
 
         Returns
         -------
@@ -260,20 +312,36 @@ class _ClassIndexLoss(nn.Module):
         """
         check_logits_and_target(logits, target, self.num_classes)
         target = target.long()  # nll_loss wants int64; a no-op for the usual indices
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, logits)
         if self._is_plain_cross_entropy():
             # Exactly (label-smoothed) hard-label CE: its fused kernel is the fastest path.
-            return F.cross_entropy(
+            if sample_weight is None:
+                return F.cross_entropy(
+                    logits,
+                    target,
+                    weight=self._class_weight(logits.dtype),
+                    reduction=self.reduction,
+                    label_smoothing=self._label_smoothing(),
+                )
+            # Per sample as torch weights it (with label smoothing, the class weights
+            # also weight the smoothing term), then times the sample weights.
+            per_sample = F.cross_entropy(
                 logits,
                 target,
                 weight=self._class_weight(logits.dtype),
-                reduction=self.reduction,
+                reduction="none",
                 label_smoothing=self._label_smoothing(),
             )
-        return self._loss(logits, target)
+            weight = self._sample_weight(target, sample_weight)
+            return _reduce_weighted(per_sample * sample_weight, weight, self.reduction)
+        return self._loss(logits, target, sample_weight)
 
-    def _loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def _loss(
+        self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None
+    ) -> torch.Tensor:
         """The reduced loss; inputs already checked. Criteria with a fused path override it."""
-        return self._reduce(self._per_sample(logits, target), target)
+        return self._reduce(self._per_sample(logits, target), target, sample_weight)
 
     def _is_plain_cross_entropy(self) -> bool:
         """Whether the parameters reduce this loss to exactly hard-label cross-entropy."""
@@ -287,9 +355,20 @@ class _ClassIndexLoss(nn.Module):
         """Unreduced loss of every sample, shape ``(B,)``; inputs already checked."""
         raise NotImplementedError
 
-    def _reduce(self, per_sample: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        sample_weight = None if self.weight is None else self.weight[target].to(per_sample.dtype)
-        return reduce_loss(per_sample, sample_weight, self.reduction)
+    def _reduce(
+        self, per_sample: torch.Tensor, target: torch.Tensor, sample_weight=None
+    ) -> torch.Tensor:
+        if sample_weight is None:
+            weight = None if self.weight is None else self.weight[target].to(per_sample.dtype)
+        else:
+            weight = self._sample_weight(target, sample_weight.to(per_sample.dtype))
+        return reduce_loss(per_sample, weight, self.reduction)
+
+    def _sample_weight(self, target: torch.Tensor, sample_weight: torch.Tensor) -> torch.Tensor:
+        """Effective weight of every sample: class weight of its target x sample weight."""
+        if self.weight is None:
+            return sample_weight
+        return self.weight[target].to(sample_weight.dtype) * sample_weight
 
     def _class_weight(self, dtype: torch.dtype):
         return None if self.weight is None else self.weight.to(dtype)
@@ -339,13 +418,31 @@ class _SoftRowsLoss(_ClassIndexLoss):
             logits, target, self.target_rows, offset, self.band_columns, reduction
         )
 
-    def _soft_table_loss(self, logits, target, offset) -> torch.Tensor:
+    def _soft_table_loss(self, logits, target, offset, sample_weight=None) -> torch.Tensor:
         """The reduced loss: native ops for a small dense table, else the fused node
-        (reducing inside it unless class weights apply)."""
+        (reducing inside it unless only class weights apply; with sample weights it
+        weights and reduces inside, unless they need a gradient)."""
         if self.num_classes <= SMALL_NUM_CLASSES:  # never banded (max_band_half_width)
             weight = self._class_weight(logits.dtype)
+            if sample_weight is None:
+                return small_soft_target_cross_entropy(
+                    logits, target, self.target_rows, offset, weight, self.reduction
+                )
             return small_soft_target_cross_entropy(
-                logits, target, self.target_rows, offset, weight, self.reduction
+                logits, target, self.target_rows, offset, weight, self.reduction, sample_weight
+            )
+        if sample_weight is not None:
+            if sample_weight.requires_grad:  # the node treats weights as constants
+                per_sample = self._soft_cross_entropy(logits, target, offset)
+                return self._reduce(per_sample, target, sample_weight)
+            return soft_target_cross_entropy(
+                logits,
+                target,
+                self.target_rows,
+                offset,
+                self.band_columns,
+                self.reduction,
+                self._sample_weight(target, sample_weight),
             )
         if self.weight is None and self.reduction != "none":
             return self._soft_cross_entropy(logits, target, offset, self.reduction)
@@ -466,8 +563,10 @@ class SoftTargetKLCrossEntropy(_SoftRowsLoss):
     def _is_plain_cross_entropy(self) -> bool:
         return self.alpha == 0.0
 
-    def _loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        return self._soft_table_loss(logits, target, self.target_offset)
+    def _loss(
+        self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None
+    ) -> torch.Tensor:
+        return self._soft_table_loss(logits, target, self.target_offset, sample_weight)
 
     def extra_repr(self) -> str:
         return f"num_classes={self.num_classes}, alpha={self.alpha}, reduction={self.reduction!r}"
@@ -668,8 +767,10 @@ class SoftLabelCrossEntropy(_KernelTargets, _SoftRowsLoss):
     def _is_plain_cross_entropy(self) -> bool:
         return self.eta == 0.0
 
-    def _loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        return self._soft_table_loss(logits, target, None)
+    def _loss(
+        self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None
+    ) -> torch.Tensor:
+        return self._soft_table_loss(logits, target, None, sample_weight)
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", sigma={self.sigma}, kind={self.kind!r}, eta={self.eta}"
@@ -1061,7 +1162,7 @@ class MinMaxLoss(_ClassIndexLoss):
         self.push_weight = _check_real("push_weight", push_weight)
         self.ce_weight = _check_real("ce_weight", ce_weight)
 
-    def forward(self, y_pred, target: torch.Tensor) -> torch.Tensor:
+    def forward(self, y_pred, target: torch.Tensor, sample_weight=None) -> torch.Tensor:
         """Loss of a batch.
 
         Parameters
@@ -1072,6 +1173,14 @@ class MinMaxLoss(_ClassIndexLoss):
             returns them.
         target : torch.Tensor of shape (B,)
             True class indices in ``0..K-1``.
+        sample_weight : torch.Tensor of shape (B,), default=None
+            Non-negative per-sample weights (any real dtype; cast to that of the loss).
+            A sample's effective weight ``w_i`` is its class weight (``weight``, 1 if
+            None) times its sample weight: ``reduction="none"`` returns ``w_i l_i``,
+            ``"sum"`` ``sum_i w_i l_i`` and ``"mean"`` ``sum_i w_i l_i / sum_i w_i``,
+            which is NaN when ``sum_i w_i = 0``, as the mean of an empty batch is. None
+            is the unweighted loss. Negative or NaN weights raise ``ValueError`` for
+            tensors on the CPU (the check is skipped on accelerators).
 
         Returns
         -------
@@ -1095,6 +1204,8 @@ class MinMaxLoss(_ClassIndexLoss):
                 f"class_embeddings must have shape ({self.num_classes}, {features.shape[1]}), "
                 f"got {tuple(class_embeddings.shape)}."
             )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, logits)
         f = F.normalize(features, dim=1, eps=1e-12)
         e = F.normalize(class_embeddings, dim=1, eps=1e-12)
         pull = (1.0 - (f * e[target]).sum(dim=1)).square()
@@ -1106,7 +1217,7 @@ class MinMaxLoss(_ClassIndexLoss):
             per_sample = per_sample + self.ce_weight * F.cross_entropy(
                 logits, target, reduction="none"
             ).to(per_sample.dtype)
-        return self._reduce(per_sample, target)
+        return self._reduce(per_sample, target, sample_weight)
 
     def extra_repr(self) -> str:
         return (

@@ -10,7 +10,9 @@ Every metric accepts ``(y_true, y_pred, *, classes=None)``:
 * ``classes=None``: ``y_true`` and ``y_pred`` are already integer class indices.
 * ``classes`` given: an array-like of labels in their ordinal order (it is never
   sorted); ``y_true`` and ``y_pred`` hold labels that are mapped to their
-  position in ``classes`` through :func:`labels_to_indices`.
+  position in ``classes`` through :func:`~sk_ordinal_kl.labels.labels_to_indices`.
+  For a fitted :class:`~sk_ordinal_kl.OrdinalKLClassifier` pass its
+  ``ordinal_classes_`` (its ``classes_`` is sorted, as scikit-learn requires).
 
 The scorers (e.g. :data:`neg_mse_class_index_scorer`) plug into ``scoring=`` of
 :class:`~sklearn.model_selection.GridSearchCV` and
@@ -23,6 +25,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from .labels import _as_1d_object, labels_to_indices, ordinal_classes_of, predict_proba_ordinal
 
 __all__ = [
     "ClassIndexScorer",
@@ -42,9 +46,6 @@ __all__ = [
     "ranked_probability_score",
 ]
 
-# How many offending labels to quote in an error message before truncating.
-_MAX_LABELS_IN_MESSAGE = 10
-
 # Tolerance on row sums of ``y_proba``: loose enough for float32 softmax output,
 # tight enough to reject unnormalised scores such as logits.
 _PROBA_SUM_ATOL = 1e-3
@@ -53,86 +54,6 @@ _PROBA_SUM_ATOL = 1e-3
 # --------------------------------------------------------------------------- #
 # Input handling
 # --------------------------------------------------------------------------- #
-def _as_1d_object(values: ArrayLike, name: str) -> NDArray[np.object_]:
-    # dtype=object keeps mixed lists such as [1, "a"] intact; a plain
-    # np.asarray would silently turn the 1 into the string "1".
-    arr = np.asarray(values, dtype=object)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got an array with shape {arr.shape}.")
-    return arr
-
-
-def _format_labels(labels: list[Any]) -> str:
-    shown = ", ".join(repr(label) for label in labels[:_MAX_LABELS_IN_MESSAGE])
-    if len(labels) > _MAX_LABELS_IN_MESSAGE:
-        shown += f", ... ({len(labels)} in total)"
-    return f"[{shown}]"
-
-
-def _class_lookup(classes: ArrayLike) -> dict[Any, int]:
-    """Map each label of ``classes`` to its position, rejecting duplicates."""
-    class_arr = _as_1d_object(classes, "classes")
-    if class_arr.size == 0:
-        raise ValueError("classes must contain at least one label.")
-    lookup: dict[Any, int] = {}
-    duplicates: list[Any] = []
-    for position, label in enumerate(class_arr.tolist()):
-        if label in lookup:
-            duplicates.append(label)
-        else:
-            lookup[label] = position
-    if duplicates:
-        raise ValueError(f"classes contains duplicate labels: {_format_labels(duplicates)}.")
-    return lookup
-
-
-def labels_to_indices(y: ArrayLike, classes: ArrayLike, *, name: str = "y") -> NDArray[np.int64]:
-    """Map ordinal labels to their class index given the ordered classes.
-
-    Parameters
-    ----------
-    y : array-like of shape (n_samples,)
-        Labels to map. Strings, integers, floats and mixed object arrays are
-        supported; labels are matched by equality (so ``1 == 1.0``).
-    classes : array-like of shape (n_classes,)
-        All labels in their ordinal order. The order is used as given and is
-        never sorted. Entries must be unique.
-    name : str, default="y"
-        Name of ``y`` used in error messages.
-
-    Returns
-    -------
-    indices : ndarray of shape (n_samples,), dtype int64
-        ``indices[i]`` is the position of ``y[i]`` in ``classes``.
-
-    Raises
-    ------
-    ValueError
-        If ``y`` or ``classes`` is not 1-D, ``classes`` is empty or has
-        duplicates, or ``y`` contains a label that is not in ``classes`` (the
-        unknown labels are named in the message).
-
-    Examples
-    --------
-    >>> labels_to_indices(["high", "low", "mid"], classes=["low", "mid", "high"])
-    array([2, 0, 1])
-    """
-    lookup = _class_lookup(classes)
-    values = _as_1d_object(y, name).tolist()
-    indices = np.fromiter((lookup.get(v, -1) for v in values), dtype=np.int64, count=len(values))
-    unknown_mask = indices < 0
-    if unknown_mask.any():
-        # dict.fromkeys de-duplicates while keeping the order of first appearance.
-        unknown = list(
-            dict.fromkeys(v for v, bad in zip(values, unknown_mask, strict=True) if bad)
-        )
-        raise ValueError(
-            f"{name} contains labels not in classes: {_format_labels(unknown)}; "
-            f"known classes are {_format_labels(list(lookup))}."
-        )
-    return indices
-
-
 def _check_indices(y: ArrayLike, name: str) -> NDArray[np.int64]:
     """Validate that ``y`` holds non-negative integer class indices."""
     arr = np.asarray(y)
@@ -467,10 +388,13 @@ class ClassIndexScorer:
     """Scorer that evaluates an ordinal metric on class indices.
 
     scikit-learn passes raw labels to scorers. This scorer reads the ordinal
-    order from the fitted ``estimator.classes_`` (a
-    :class:`~sklearn.pipeline.Pipeline` exposes its last step's), maps the true
-    labels and the predictions to indices with :func:`labels_to_indices` and
-    calls ``metric(true_idx, pred_idx)``, or ``metric(true_idx, y_proba)`` when
+    order of the fitted estimator with
+    :func:`~sk_ordinal_kl.labels.ordinal_classes_of` (its ``ordinal_classes_``, also
+    through a Pipeline or a search; a classifier without one has its sorted
+    ``classes_`` as order), maps the true labels and the predictions to indices with
+    :func:`~sk_ordinal_kl.labels.labels_to_indices` and calls
+    ``metric(true_idx, pred_idx)``, or ``metric(true_idx, y_proba)`` with the
+    ``predict_proba`` columns put in ordinal order when
     ``response_method="predict_proba"``.
 
     Parameters
@@ -485,7 +409,7 @@ class ClassIndexScorer:
     response_method : {"predict", "predict_proba"}, default="predict"
         Estimator method whose output is passed to ``metric``.
     pass_n_classes : bool, default=False
-        If True, also pass ``n_classes=len(estimator.classes_)`` to ``metric``.
+        If True, also pass ``n_classes=K`` (the number of classes) to ``metric``.
 
     Examples
     --------
@@ -528,43 +452,27 @@ class ClassIndexScorer:
         Parameters
         ----------
         estimator : fitted classifier
-            Must expose ``classes_`` (in ordinal order) and the method named by
-            ``response_method``.
+            Must expose ``classes_`` (and ``ordinal_classes_`` when the ordinal order
+            is not the sorted order) and the method named by ``response_method``.
         X : array-like of shape (n_samples, n_features)
             Input samples.
         y_true : array-like of shape (n_samples,)
-            True labels; each must be one of ``estimator.classes_``.
+            True labels; each must be one of the estimator's classes.
 
         Returns
         -------
         score : float
             ``metric(...)`` if ``greater_is_better`` else ``-metric(...)``.
         """
-        classes = _fitted_classes(estimator)
+        classes = ordinal_classes_of(estimator)
         true_idx = labels_to_indices(y_true, classes, name="y_true")
         if self.response_method == "predict":
             response = labels_to_indices(estimator.predict(X), classes, name="y_pred")
         else:
-            response = np.asarray(estimator.predict_proba(X))
-            if response.ndim != 2 or response.shape[1] != len(classes):
-                raise ValueError(
-                    f"predict_proba returned shape {response.shape}, "
-                    f"expected (n_samples, {len(classes)}) to match estimator.classes_."
-                )
+            response = predict_proba_ordinal(estimator, X)
         kwargs = {"n_classes": len(classes)} if self.pass_n_classes else {}
         score = float(self.metric(true_idx, response, **kwargs))
         return score if self.greater_is_better else -score
-
-
-def _fitted_classes(estimator: Any) -> np.ndarray:
-    try:
-        classes = estimator.classes_
-    except AttributeError as exc:
-        raise AttributeError(
-            f"{type(estimator).__name__} has no classes_; class-index scorers need a fitted "
-            "classifier whose classes_ lists the labels in ordinal order."
-        ) from exc
-    return np.asarray(classes, dtype=object)
 
 
 def make_class_index_scorer(
@@ -587,7 +495,7 @@ def make_class_index_scorer(
     response_method : {"predict", "predict_proba"}, default="predict"
         Estimator method whose output is passed to ``metric``.
     pass_n_classes : bool, default=False
-        If True, also pass ``n_classes=len(estimator.classes_)`` to ``metric``.
+        If True, also pass ``n_classes=K`` (the number of classes) to ``metric``.
 
     Returns
     -------

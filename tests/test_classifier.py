@@ -61,7 +61,9 @@ def test_prediction_rules_apply_to_predict_proba(ordinal_data):
     proba = clf.predict_proba(X)
     for rule in ("argmax", "median", "mean"):
         clf.set_params(prediction=rule)
-        np.testing.assert_array_equal(clf.predict(X), clf.classes_[predict_index(proba, rule)])
+        expected = clf.ordinal_classes_[predict_index(clf.predict_proba_ordinal(X), rule)]
+        np.testing.assert_array_equal(clf.predict(X), expected)
+        np.testing.assert_array_equal(proba, clf.predict_proba_ordinal(X))  # sorted ints
 
 
 # ---------------------------------------------------------------- labels
@@ -70,11 +72,12 @@ def test_explicit_string_classes_round_trip(ordinal_data):
     order = np.array(["low", "mid", "high", "top"])
     y = order[y_index]
     clf = _fit(X, y, classes=list(order), max_epochs=40)
-    np.testing.assert_array_equal(clf.classes_, order)  # given order, not sorted
+    np.testing.assert_array_equal(clf.ordinal_classes_, order)  # given order, not sorted
+    np.testing.assert_array_equal(clf.classes_, np.sort(order))  # what scikit-learn expects
     pred = clf.predict(X)
     assert set(pred) <= set(order)
     assert 0.0 <= clf.score(X, y) <= 1.0
-    mse = mse_class_index(y, pred, classes=order)
+    mse = mse_class_index(y, pred, classes=clf.ordinal_classes_)
     assert neg_mse_class_index_scorer(clf, X, y) == pytest.approx(-mse)
     assert mse < 0.6
 
@@ -85,7 +88,8 @@ def test_three_string_classes_in_a_pipeline(ordinal_data):
     pipe = make_pipeline(
         StandardScaler(), OrdinalKLClassifier(classes=["low", "mid", "high"], **FAST)
     ).fit(X, y)
-    assert list(pipe.classes_) == ["low", "mid", "high"]
+    assert list(pipe.classes_) == ["high", "low", "mid"]
+    assert list(pipe[-1].ordinal_classes_) == ["low", "mid", "high"]
     assert set(pipe.predict(X)) <= {"low", "mid", "high"}
     assert np.isfinite(neg_mse_class_index_scorer(pipe, X, y))
 
@@ -98,7 +102,8 @@ def test_ordered_categorical_sets_the_order(ordinal_data, wrap):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ClassOrderWarning)
         clf = _fit(X, y)
-    assert list(clf.classes_) == order
+    assert list(clf.ordinal_classes_) == order
+    assert list(clf.classes_) == sorted(order)
     assert set(clf.predict(X)) <= set(order)
     assert np.isfinite(neg_mse_class_index_scorer(clf, X, y))
 
@@ -176,25 +181,37 @@ def _bad_inputs(X, y):
     return {
         "nan": (X_nan, y, {}, ValueError, "Input X contains NaN"),
         "inf": (X_inf, y, {}, ValueError, "Input X contains infinity"),
-        "3d": (X.reshape(len(X), 5, 1), y, {}, ValueError, "Found array with dim 3"),
+        "3d": (
+            X.reshape(len(X), 5, 1),
+            y,
+            {},
+            ValueError,
+            "default module \\(TabularMLP\\) takes 2-D X",
+        ),
         "y2d": (X, np.c_[y, y], {}, ValueError, "y should be a 1d array"),
         "single_class": (X, np.zeros_like(y), {}, ValueError, "only 1 class"),
         "empty": (X[:0], y[:0], {}, ValueError, "0 sample"),
         "length": (X, y[:-3], {}, ValueError, "inconsistent numbers of samples"),
-        "sigma0": (X, y, {"sigma": 0.0}, ValueError, "sigma must be a finite number > 0"),
-        "sigma_neg": (X, y, {"sigma": -1}, ValueError, "sigma must be a finite number > 0"),
-        "sigma_inf": (X, y, {"sigma": np.inf}, ValueError, "sigma must be a finite"),
-        "alpha_neg": (X, y, {"alpha": -0.1}, ValueError, "alpha must be a finite number >= 0"),
-        "alpha_nan": (X, y, {"alpha": np.nan}, ValueError, "alpha must be a finite"),
-        "alpha_str": (X, y, {"alpha": "1"}, TypeError, "alpha must be a real number"),
-        "rule": (X, y, {"prediction": "mode"}, ValueError, "prediction must be one of"),
+        "sigma0": (X, y, {"sigma": 0.0}, ValueError, "'sigma' parameter"),
+        "sigma_neg": (X, y, {"sigma": -1}, ValueError, "'sigma' parameter"),
+        "sigma_inf": (X, y, {"sigma": np.inf}, ValueError, "'sigma' parameter"),
+        "alpha_neg": (X, y, {"alpha": -0.1}, ValueError, "'alpha' parameter"),
+        "alpha_nan": (X, y, {"alpha": np.nan}, ValueError, "'alpha' parameter"),
+        "alpha_str": (X, y, {"alpha": "1"}, TypeError, "'alpha' parameter"),
+        "rule": (X, y, {"prediction": "mode"}, ValueError, "'prediction' parameter"),
         "strings_X": (np.full(X.shape, "a"), y, {}, ValueError, "could not convert string"),
-        "nan_y": (X, np.where(y == 0, np.nan, y), {}, ValueError, "Input y contains NaN"),
+        "nan_y": (
+            X,
+            np.where(y == 0, np.nan, y),
+            {},
+            ValueError,
+            "y contains NaN or infinite labels at positions \\[2, 4",
+        ),
         "continuous_y": (X, X[:, 0], {}, ValueError, "Unknown label type"),
         "unknown_label": (X, y + 1, {"classes": [1, 2, 3]}, ValueError, "4"),
         "dup_classes": (X, y, {"classes": [0, 1, 1, 2, 3]}, ValueError, "duplicates"),
         "bad_state": (X, y, {"random_state": "seed"}, ValueError, "random_state"),
-        "bad_callbacks": (X, y, {"callbacks": 3}, TypeError, "callbacks must be"),
+        "bad_callbacks": (X, y, {"callbacks": 3}, TypeError, "'callbacks' parameter"),
     }
 
 
@@ -368,3 +385,158 @@ def test_alpha_zero_trains_like_plain_cross_entropy(ordinal_data):
     ours = _fit(X, y, alpha=0.0).predict_proba(X)
     ce = _fit(X, y, criterion=nn.CrossEntropyLoss).predict_proba(X)
     np.testing.assert_allclose(ours, ce, rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------------------- the contract
+def test_repr_shows_changed_parameters_only():
+    from sklearn.utils import estimator_html_repr
+
+    clf = OrdinalKLClassifier(alpha=2, sigma=0.5, max_epochs=30)
+    assert repr(clf) == "OrdinalKLClassifier(alpha=2, max_epochs=30, sigma=0.5)"
+    assert repr(OrdinalKLClassifier()) == "OrdinalKLClassifier()"
+    pipe = make_pipeline(StandardScaler(), OrdinalKLClassifier(module__hidden_units=(8,)))
+    assert "OrdinalKLClassifier(module__hidden_units=(8,))" in repr(pipe)
+    html = estimator_html_repr(pipe)
+    assert "OrdinalKLClassifier" in html and "uninitialized" not in html
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"batch_size": 0}, "batch_size"),
+        ({"batch_size": -2}, "batch_size"),
+        ({"max_epochs": -1}, "max_epochs"),
+        ({"max_epochs": 2.5}, "max_epochs"),
+        ({"lr": -1e-3}, "lr"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"n_iter_no_change": 0}, "n_iter_no_change"),
+        ({"early_stopping": "yes"}, "early_stopping"),
+        ({"warm_start": 1}, "warm_start"),
+        ({"class_weight": "auto"}, "class_weight"),
+        ({"device": 3}, "device"),
+        ({"optimizer": "adam"}, "optimizer"),
+        ({"predict_nonlinearity": "softmax"}, "predict_nonlinearity"),
+        ({"verbose": "loud"}, "verbose"),
+        ({"use_caching": "sometimes"}, "use_caching"),
+    ],
+)
+def test_invalid_parameters_name_themselves_before_training(ordinal_data, params, name):
+    X, y = ordinal_data
+    clf = OrdinalKLClassifier(**{**FAST, **params})
+    with pytest.raises(ValueError, match=f"'{name}' parameter of OrdinalKLClassifier"):
+        clf.fit(X, y)
+    assert not clf.initialized_
+
+
+def test_batch_size_minus_one_is_the_whole_set(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, batch_size=-1, max_epochs=2)
+    assert clf.history[-1, "batches", :, "train_batch_size"] == [len(X)]
+
+
+def test_score_rejects_labels_the_model_does_not_know(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(np.asarray(X), np.array(list("abcd"))[y], classes=list("abcd"), max_epochs=1)
+    with pytest.raises(ValueError, match=r"labels not in classes: \['e'\]"):
+        clf.score(X[:3], ["a", "e", "b"])
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        ([0, 1, None, 2], r"missing labels \(None or NaN\) at positions \[2\]"),
+        ([0.0, 1.0, np.nan, 2.0], r"missing labels \(None or NaN\) at positions \[2\]"),
+        (np.array([0.0, 1.0, np.inf, 2.0]), r"NaN or infinite labels at positions \[2\]"),
+        (["a", "b", None, "a"], r"missing labels \(None or NaN\) at positions \[2\]"),
+        (pd.Series([1, 2, pd.NA, 1], dtype="Int64"), r"missing labels .* \[2\]"),
+        ([1, "a", 2, "b"], r"mixes kinds of labels \(number, string\)"),
+        (None, "y is None"),
+    ],
+    ids=["none", "nan", "inf", "none_in_strings", "pd_na", "mixed", "y_none"],
+)
+def test_missing_and_mixed_labels_raise(y, message):
+    X = np.zeros((4, 2))
+    clf = OrdinalKLClassifier(**FAST)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+    assert not clf.initialized_
+
+
+def test_error_messages_show_labels_not_indices(ordinal_data):
+    X, y = ordinal_data
+    strings = np.array(list("abcd"))
+    clf = OrdinalKLClassifier(classes=list("abcd"), **FAST)
+    with pytest.raises(ValueError, match=r"only 1 class \(\['c'\]\)"):
+        clf.fit(X, np.full(len(X), "c"))
+    clf = _fit(X, y + 1, max_epochs=1)
+    with pytest.raises(
+        ValueError, match=r"labels not in classes: \[9\]; known classes are \[1, 2"
+    ):
+        clf.partial_fit(X[:2], np.array([1, 9]))
+    assert "np.int64" not in repr(strings)  # sanity of the fixture
+
+
+@pytest.mark.parametrize(
+    "y, expected_dtype_kind",
+    [
+        (pd.Series([0, 1, 2, 3] * 60, dtype="Int64"), "i"),
+        (pd.Series(["a", "b", "c", "d"] * 60, dtype="string"), "O"),
+        (pd.Series([0, 1, 2, 3] * 60, dtype="int64"), "i"),
+    ],
+    ids=["Int64", "string", "int64"],
+)
+def test_nullable_pandas_dtypes_give_natural_classes(ordinal_data, y, expected_dtype_kind):
+    X, _ = ordinal_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ClassOrderWarning)
+        clf = _fit(X, y, max_epochs=1)
+    assert clf.classes_.dtype.kind == expected_dtype_kind
+    assert clf.predict(X).dtype.kind == expected_dtype_kind
+    assert list(clf.classes_) == sorted(set(y.tolist()))
+
+
+def test_partial_fit_with_random_state_is_reproducible(ordinal_data):
+    X, y = ordinal_data
+
+    def run():
+        clf = OrdinalKLClassifier(max_epochs=2, random_state=3, module__dropout=0.2)
+        clf.partial_fit(X[:120], y[:120], classes=[0, 1, 2, 3])
+        clf.partial_fit(X[120:], y[120:])
+        clf.partial_fit(X, y)
+        return clf.predict_proba(X)
+
+    first = run()
+    np.testing.assert_array_equal(first, run())
+    other = OrdinalKLClassifier(max_epochs=2, random_state=4, module__dropout=0.2)
+    other.partial_fit(X, y, classes=[0, 1, 2, 3])
+    assert not np.allclose(first, other.predict_proba(X))
+
+
+def test_save_params_and_load_into_a_new_estimator(ordinal_data, tmp_path):
+    X, y = ordinal_data
+    order = ["poor", "fair", "good", "top"]
+    labels = np.array(order, dtype=object)[y]
+    params = {"alpha": 0.5, "sigma": 2.0, "module__hidden_units": (16,)}
+    clf = OrdinalKLClassifier(classes=order, **params, **FAST).fit(X, labels)
+    clf.save_params(f_params=tmp_path / "params.pt")
+    new = OrdinalKLClassifier(classes=order, module__in_features=5, **params, **FAST)
+    new.initialize()
+    new.load_params(f_params=tmp_path / "params.pt")
+    np.testing.assert_array_equal(new.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(new.predict(X), clf.predict(X))
+    assert list(new.classes_) == sorted(order)
+
+
+def test_checkpoint_and_load_init_state_resume_training(ordinal_data, tmp_path):
+    from skorch.callbacks import Checkpoint, LoadInitState
+
+    X, y = ordinal_data
+    checkpoint = Checkpoint(monitor=None, dirname=str(tmp_path))
+    first = _fit(X, y, max_epochs=3, callbacks=[checkpoint])
+    resumed = OrdinalKLClassifier(
+        max_epochs=2,
+        random_state=0,
+        callbacks=[Checkpoint(monitor=None, dirname=str(tmp_path)), LoadInitState(checkpoint)],
+    ).fit(X, y)
+    assert len(resumed.history) == 5  # 3 restored epochs + 2 new ones
+    assert resumed.history[2, "train_loss"] == pytest.approx(first.history[-1, "train_loss"])

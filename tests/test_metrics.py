@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import metrics
+from sk_ordinal_kl.labels import ClassOrderWarning
 from sk_ordinal_kl.metrics import (
     ClassIndexScorer,
     amae,
@@ -393,6 +394,17 @@ def ordinal_data():
     return X, ordered[y_idx], ordered
 
 
+# A scikit-learn classifier has no ordinal_classes_: the scorers use its sorted classes_
+# (ordinal here by construction) and say so with a ClassOrderWarning for string labels.
+ignore_order_warning = pytest.mark.filterwarnings("ignore::sk_ordinal_kl.labels.ClassOrderWarning")
+
+
+def test_scorer_warns_when_string_order_is_only_sorted(ordinal_data, fitted_models):
+    X, y, _ = ordinal_data
+    with pytest.warns(ClassOrderWarning, match="sorted classes_"):
+        neg_mse_class_index_scorer(fitted_models["plain"], X, y)
+
+
 @pytest.fixture(scope="module")
 def fitted_models(ordinal_data):
     X, y, _ = ordinal_data
@@ -410,6 +422,7 @@ SCORER_CASES = [
 ]
 
 
+@ignore_order_warning
 @pytest.mark.parametrize("model_name", ["plain", "pipeline"])
 @pytest.mark.parametrize(("scorer", "metric", "sign"), SCORER_CASES)
 def test_predict_scorers_equal_signed_metric(
@@ -424,6 +437,7 @@ def test_predict_scorers_equal_signed_metric(
     assert scorer(model, X, y) == pytest.approx(sign * metric(true_idx, pred_idx))
 
 
+@ignore_order_warning
 @pytest.mark.parametrize("model_name", ["plain", "pipeline"])
 def test_neg_mse_scorer_against_sklearn_mse(ordinal_data, fitted_models, model_name):
     X, y, ordered = ordinal_data
@@ -435,6 +449,7 @@ def test_neg_mse_scorer_against_sklearn_mse(ordinal_data, fitted_models, model_n
     assert expected > 0  # a real, non-trivial check: the model is not perfect
 
 
+@ignore_order_warning
 @pytest.mark.parametrize("model_name", ["plain", "pipeline"])
 def test_neg_rps_scorer(ordinal_data, fitted_models, model_name):
     X, y, ordered = ordinal_data
@@ -444,6 +459,7 @@ def test_neg_rps_scorer(ordinal_data, fitted_models, model_name):
     assert neg_rps_scorer(model, X, y) == pytest.approx(-expected)
 
 
+@ignore_order_warning
 def test_scorer_follows_estimator_classes_order(ordinal_data, fitted_models):
     X, y, _ = ordinal_data
     model = fitted_models["plain"]
@@ -451,16 +467,18 @@ def test_scorer_follows_estimator_classes_order(ordinal_data, fitted_models):
     class Reordered:
         """Same predictions, but claims a different ordinal order."""
 
-        classes_ = np.array(["b_mid", "a_low", "c_high"], dtype=object)
+        classes_ = np.array(["a_low", "b_mid", "c_high"], dtype=object)
+        ordinal_classes_ = np.array(["b_mid", "a_low", "c_high"], dtype=object)
 
         def predict(self, X):
             return model.predict(X)
 
-    expected = mse_class_index(y, model.predict(X), classes=Reordered.classes_)
+    expected = mse_class_index(y, model.predict(X), classes=Reordered.ordinal_classes_)
     assert neg_mse_class_index_scorer(Reordered(), X, y) == pytest.approx(-expected)
     assert expected != pytest.approx(-neg_mse_class_index_scorer(model, X, y))
 
 
+@ignore_order_warning
 def test_scorer_unknown_label_in_y_true(ordinal_data, fitted_models):
     X, y, _ = ordinal_data
     y_bad = y.copy()
@@ -498,6 +516,7 @@ def test_qwk_scorer_passes_n_classes():
     assert qwk_scorer(Fixed(), X, y) == quadratic_weighted_kappa([0, 0, 1], [0, 0, 0], n_classes=4)
 
 
+@ignore_order_warning
 def test_proba_scorer_checks_column_count():
     class BadProba:
         classes_ = np.array(["a", "b", "c"])
@@ -534,6 +553,7 @@ def test_make_class_index_scorer_and_repr():
         neg_rps_scorer,
     ],
 )
+@ignore_order_warning
 def test_scorers_pickle_round_trip(ordinal_data, fitted_models, scorer):
     X, y, _ = ordinal_data
     restored = pickle.loads(pickle.dumps(scorer))
@@ -542,6 +562,7 @@ def test_scorers_pickle_round_trip(ordinal_data, fitted_models, scorer):
     assert restored(model, X, y) == scorer(model, X, y)
 
 
+@ignore_order_warning
 def test_scorers_in_cross_val_score(ordinal_data):
     X, y, ordered = ordinal_data
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
@@ -559,6 +580,7 @@ def test_scorers_in_cross_val_score(ordinal_data):
     assert np.all(scores <= 0)
 
 
+@ignore_order_warning
 def test_scorers_in_grid_search_with_loky(ordinal_data):
     X, y, _ = ordinal_data
     search = GridSearchCV(

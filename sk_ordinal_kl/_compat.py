@@ -1,0 +1,93 @@
+"""The few private skorch and torch details the package relies on, in one place.
+
+Each entry names what it depends on and why the public API does not suffice. Every one
+has a test in ``tests/test_compat.py`` that fails when an upgrade changes the detail, so
+that an upgrade breaks here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import torch
+from skorch import NeuralNet
+
+__all__ = [
+    "SKORCH_STATE_SET_IN_INIT",
+    "fit_loop_kwargs",
+    "log_softmax_backward",
+    "reinitialize_criterion",
+    "skorch_default_callbacks",
+]
+
+# skorch's ``NeuralNet.__init__`` sets these fitted-state attributes on the instance.
+# scikit-learn's convention is that ``__init__`` stores parameters only (and clone /
+# ``check_no_attributes_set_in_init`` check it), so the estimator removes them again and
+# falls back to class-level defaults until ``initialize()`` sets them.
+SKORCH_STATE_SET_IN_INIT = ("history_", "initialized_", "virtual_params_")
+
+
+def fit_loop_kwargs(entry_point: str) -> dict:
+    """Keyword arguments telling skorch's ``partial_fit`` which public method called it.
+
+    skorch >= 1.4 resolves metadata routing for ``fit`` or ``partial_fit`` from a private
+    ``_routing_method`` keyword; older versions pass any unknown keyword on to the
+    module's ``forward``, so the keyword must only be given where it is understood.
+
+    Parameters
+    ----------
+    entry_point : {"fit", "partial_fit"}
+        The public method the user called.
+
+    Returns
+    -------
+    kwargs : dict
+        ``{"_routing_method": entry_point}`` on skorch >= 1.4, else ``{}``.
+    """
+    if "_routing_method" in inspect.signature(NeuralNet.fit_loop).parameters:
+        return {"_routing_method": entry_point}
+    return {}
+
+
+def reinitialize_criterion(net: NeuralNet) -> None:
+    """Rebuild ``net.criterion_`` as skorch's ``set_params`` would.
+
+    The public ``initialize_criterion`` builds the criterion but skips the device move
+    and ``torch.compile`` wrapping that skorch's private ``_initialize_criterion`` adds.
+
+    Parameters
+    ----------
+    net : skorch NeuralNet
+        An initialised net.
+    """
+    net._initialize_criterion(reason="")
+
+
+def skorch_default_callbacks(net: NeuralNet) -> list:
+    """skorch's default ``(name, callback)`` list (epoch timer, loss scoring, printer).
+
+    skorch exposes the defaults only through the private ``_default_callbacks``
+    property, which subclasses override to change them.
+
+    Parameters
+    ----------
+    net : skorch NeuralNet
+        Any net.
+
+    Returns
+    -------
+    callbacks : list of (str, Callback)
+        The defaults of :class:`skorch.NeuralNet` (without the classifier's
+        ``valid_acc``, which would score predicted labels against encoded indices).
+    """
+    return list(NeuralNet._default_callbacks.fget(net))
+
+
+def _find_log_softmax_backward() -> Callable:
+    # The derivative of log_softmax as one fused kernel. Public autograd would need the
+    # graph of log_softmax, which a custom autograd.Function has not kept.
+    return torch._log_softmax_backward_data
+
+
+log_softmax_backward = _find_log_softmax_backward()

@@ -1,0 +1,75 @@
+"""Each private skorch/torch detail in ``sk_ordinal_kl._compat`` still holds."""
+
+import inspect
+
+import numpy as np
+import torch
+from skorch import NeuralNet, NeuralNetClassifier
+from torch import nn
+
+from sk_ordinal_kl import OrdinalKLClassifier, _compat
+
+
+def test_state_skorch_sets_in_init_is_what_we_remove():
+    net = NeuralNetClassifier(nn.Linear, module__in_features=2, module__out_features=2)
+    fitted_state = {name for name in vars(net) if name.endswith("_")}
+    assert fitted_state == set(_compat.SKORCH_STATE_SET_IN_INIT)
+    assert not fitted_state & set(vars(OrdinalKLClassifier()))
+
+
+def test_fit_loop_kwargs_match_skorchs_signature():
+    takes_routing = "_routing_method" in inspect.signature(NeuralNet.fit_loop).parameters
+    assert _compat.fit_loop_kwargs("fit") == ({"_routing_method": "fit"} if takes_routing else {})
+
+
+def test_a_forward_without_extra_arguments_never_sees_the_routing_keyword(ordinal_data):
+    class Strict(nn.Module):
+        def __init__(self, in_features, num_classes):
+            super().__init__()
+            self.linear = nn.Linear(in_features, num_classes)
+
+        def forward(self, X):  # no **kwargs: any leaked keyword raises a TypeError
+            return self.linear(X)
+
+    X, y = ordinal_data
+    clf = OrdinalKLClassifier(module=Strict, max_epochs=1).fit(X, y)
+    clf.partial_fit(X, y)
+
+
+def test_reinitialize_criterion_rebuilds_it_with_new_parameters(ordinal_data):
+    X, y = ordinal_data
+    clf = OrdinalKLClassifier(max_epochs=1, sigma=1.0).fit(X, y)
+    old = clf.criterion_
+    clf.set_params(sigma=3.0)
+    _compat.reinitialize_criterion(clf)
+    assert clf.criterion_ is not old
+    assert clf.criterion_.current_sigma == 3.0
+
+
+def test_default_callbacks_are_skorchs_without_valid_acc():
+    names = [name for name, _ in _compat.skorch_default_callbacks(OrdinalKLClassifier())]
+    assert names == ["epoch_timer", "train_loss", "valid_loss", "print_log"]
+
+
+def test_skorch_calls_set_training_before_every_batch(ordinal_data, monkeypatch):
+    calls = []
+    original = OrdinalKLClassifier._set_training
+
+    def spy(self, training=True):
+        calls.append(training)
+        return original(self, training)
+
+    monkeypatch.setattr(OrdinalKLClassifier, "_set_training", spy)
+    X, y = ordinal_data
+    OrdinalKLClassifier(max_epochs=2, batch_size=60).fit(X, y)
+    assert calls.count(True) == 2 * 4  # epochs x batches
+
+
+def test_log_softmax_backward_is_the_derivative_of_log_softmax():
+    torch.manual_seed(0)
+    logits = torch.randn(5, 7, dtype=torch.float64, requires_grad=True)
+    grad_out = torch.randn(5, 7, dtype=torch.float64)
+    log_q = torch.log_softmax(logits, dim=1)
+    (expected,) = torch.autograd.grad(log_q, logits, grad_out)
+    actual = _compat.log_softmax_backward(grad_out, log_q.detach(), 1, torch.float64)
+    np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-12, atol=1e-12)

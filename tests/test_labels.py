@@ -1,0 +1,246 @@
+"""Probability consumers are right whatever the ordinal order of the labels.
+
+The same data is labelled three ways: integers 0 < 1 < 2 (ordinal order = sorted order),
+strings "low" < "medium" < "high" (sorted order differs) and integers 3 < 2 < 1 (reversed).
+Every labelling has the same ordinal index per sample, so a seeded model trains the same
+network on each; every scikit-learn consumer and every ordinal scorer must then give the
+same value on all three.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import StackingClassifier, VotingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
+from sk_ordinal_kl.labels import (
+    OrdinalEncoding,
+    ordinal_classes_of,
+    predict_proba_ordinal,
+    sorted_codes,
+)
+from sk_ordinal_kl.metrics import (
+    neg_amae_scorer,
+    neg_mae_class_index_scorer,
+    neg_mse_class_index_scorer,
+    neg_rps_scorer,
+    qwk_scorer,
+)
+
+ORDERS = {
+    "sorted_ints": [0, 1, 2],
+    "strings": ["low", "medium", "high"],
+    "reversed_ints": [3, 2, 1],
+}
+SKLEARN_SCORERS = [
+    "roc_auc_ovr",
+    "roc_auc_ovo",
+    "neg_log_loss",
+    "neg_brier_score",
+    "accuracy",
+    "balanced_accuracy",
+]
+OUR_SCORERS = {
+    "neg_mse_class_index": neg_mse_class_index_scorer,
+    "neg_mae_class_index": neg_mae_class_index_scorer,
+    "neg_amae": neg_amae_scorer,
+    "qwk": qwk_scorer,
+    "neg_rps": neg_rps_scorer,
+}
+PARAMS = {"max_epochs": 20, "random_state": 0, "prediction": "median"}
+
+
+@pytest.fixture(scope="module")
+def three_class_split():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(450, 4))
+    score = X @ np.array([1.2, -0.8, 0.5, 0.0]) + 0.6 * rng.normal(size=450)
+    y = np.digitize(score, np.quantile(score, [0.33, 0.66]))
+    return train_test_split(X, y, test_size=0.4, random_state=0, stratify=y)
+
+
+def _labelled(index, order):
+    return np.asarray(order, dtype=object if isinstance(order[0], str) else None)[index]
+
+
+@pytest.fixture(scope="module")
+def fitted(three_class_split):
+    X_train, _, y_train, _ = three_class_split
+    models = {}
+    for name, order in ORDERS.items():
+        clf = OrdinalKLClassifier(classes=order, **PARAMS)
+        models[name] = clf.fit(X_train, _labelled(y_train, order))
+    return models
+
+
+def _score(scorer, model, X, y):
+    return get_scorer(scorer)(model, X, y) if isinstance(scorer, str) else scorer(model, X, y)
+
+
+def test_classes_are_sorted_and_ordinal_classes_keep_the_order(fitted):
+    for name, order in ORDERS.items():
+        assert list(fitted[name].ordinal_classes_) == order
+        assert list(fitted[name].classes_) == sorted(order)
+
+
+def test_same_network_whatever_the_labels(fitted, three_class_split):
+    _, X_test, _, _ = three_class_split
+    reference = fitted["sorted_ints"].predict_proba_ordinal(X_test)
+    for name in ORDERS:
+        np.testing.assert_array_equal(fitted[name].predict_proba_ordinal(X_test), reference)
+
+
+def test_predict_proba_columns_follow_classes(fitted, three_class_split):
+    _, X_test, _, _ = three_class_split
+    for model in fitted.values():
+        ordinal = model.predict_proba_ordinal(X_test)
+        sorted_columns = model.predict_proba(X_test)
+        for j, label in enumerate(model.classes_):
+            k = list(model.ordinal_classes_).index(label)
+            np.testing.assert_array_equal(sorted_columns[:, j], ordinal[:, k])
+
+
+@pytest.mark.parametrize("labelling", ["strings", "reversed_ints"])
+@pytest.mark.parametrize("scorer", SKLEARN_SCORERS + list(OUR_SCORERS))
+def test_every_consumer_agrees_with_sorted_integer_labels(
+    fitted, three_class_split, labelling, scorer
+):
+    _, X_test, _, y_test = three_class_split
+    scorer = OUR_SCORERS.get(scorer, scorer)
+    reference = _score(scorer, fitted["sorted_ints"], X_test, y_test)
+    value = _score(scorer, fitted[labelling], X_test, _labelled(y_test, ORDERS[labelling]))
+    assert value == pytest.approx(reference, abs=1e-6)
+
+
+def test_sorted_and_ordinal_orders_are_not_confused(fitted, three_class_split):
+    """A consumer fed ordinal columns under sorted labels would score far worse."""
+    _, X_test, _, y_test = three_class_split
+    model = fitted["strings"]
+    y = _labelled(y_test, ORDERS["strings"])
+    good = get_scorer("roc_auc_ovr")(model, X_test, y)
+    from sklearn.metrics import roc_auc_score
+
+    wrong = roc_auc_score(y, model.predict_proba_ordinal(X_test), multi_class="ovr")
+    assert good > 0.8 and wrong < good - 0.2
+
+
+def test_ordered_categorical_gives_the_same_scores(fitted, three_class_split):
+    X_train, X_test, y_train, y_test = three_class_split
+    order = ORDERS["strings"]
+    as_categorical = pd.Categorical.from_codes(y_train, categories=order, ordered=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        model = OrdinalKLClassifier(**PARAMS).fit(X_train, as_categorical)
+    assert list(model.ordinal_classes_) == order
+    y = _labelled(y_test, order)
+    for scorer in ("neg_log_loss", "roc_auc_ovr"):
+        assert get_scorer(scorer)(model, X_test, y) == pytest.approx(
+            get_scorer(scorer)(fitted["strings"], X_test, y), abs=1e-6
+        )
+
+
+def _calibration_methods():
+    methods = ["sigmoid", "isotonic"]
+    constraint = CalibratedClassifierCV._parameter_constraints["method"][0]
+    if "temperature" in getattr(constraint, "options", ()):
+        methods.append("temperature")
+    return methods
+
+
+@pytest.mark.parametrize("method", _calibration_methods())
+def test_calibrated_classifier_is_as_accurate_whatever_the_labels(three_class_split, method):
+    X_train, X_test, y_train, y_test = three_class_split
+    accuracies = {}
+    for name, order in ORDERS.items():
+        # Temperature scaling label-encodes string labels before fitting the estimator.
+        encoded = method == "temperature" and isinstance(order[0], str)
+        classes = sorted_codes(order) if encoded else order
+        calibrated = CalibratedClassifierCV(
+            OrdinalKLClassifier(classes=classes, **PARAMS), method=method, cv=3
+        )
+        calibrated.fit(X_train, _labelled(y_train, order))
+        accuracies[name] = calibrated.score(X_test, _labelled(y_test, order))
+    assert accuracies["sorted_ints"] > 0.6
+    for name in ("strings", "reversed_ints"):
+        assert abs(accuracies[name] - accuracies["sorted_ints"]) <= 0.03, accuracies
+
+
+@pytest.mark.parametrize("labelling", ["strings", "reversed_ints"])
+def test_soft_voting_and_stacking_work_with_any_labels(three_class_split, labelling):
+    """Both meta-estimators label-encode y before fitting; ``sorted_codes`` keeps the
+    ordinal order in those codes."""
+    X_train, X_test, y_train, y_test = three_class_split
+    order = ORDERS[labelling]
+    y_train_l, y_test_l = _labelled(y_train, order), _labelled(y_test, order)
+    ours = make_pipeline(
+        StandardScaler(), OrdinalKLClassifier(classes=sorted_codes(order), **PARAMS)
+    )
+    voting = VotingClassifier([("ours", ours), ("lr", LogisticRegression())], voting="soft").fit(
+        X_train, y_train_l
+    )
+    proba = voting.predict_proba(X_test)
+    members = [est.predict_proba(X_test) for est in voting.estimators_]
+    np.testing.assert_allclose(proba, np.mean(members, axis=0), atol=1e-12)
+    # The member sees codes in the ordinal order of the labels it was given.
+    member = voting.named_estimators_["ours"][-1]
+    np.testing.assert_array_equal(
+        voting.classes_[member.ordinal_classes_], np.asarray(order, dtype=object)
+    )
+    assert voting.score(X_test, y_test_l) > 0.6
+    stacking = StackingClassifier(
+        [("ours", ours)], final_estimator=LogisticRegression(), cv=3
+    ).fit(X_train, y_train_l)
+    assert set(stacking.predict(X_test)) <= set(order)
+    assert stacking.score(X_test, y_test_l) > 0.6
+
+
+def test_ordinal_classes_found_through_pipeline_and_search(fitted, three_class_split):
+    from sklearn.model_selection import GridSearchCV
+
+    X_train, X_test, y_train, _ = three_class_split
+    order = ORDERS["strings"]
+    pipe = make_pipeline(StandardScaler(), OrdinalKLClassifier(classes=order, **PARAMS))
+    search = GridSearchCV(pipe, {"ordinalklclassifier__alpha": [0.0, 1.0]}, cv=2)
+    search.fit(X_train, _labelled(y_train, order))
+    assert list(ordinal_classes_of(search)) == order
+    ordinal = predict_proba_ordinal(search, X_test)
+    np.testing.assert_array_equal(
+        ordinal,
+        search.best_estimator_[-1].predict_proba_ordinal(
+            search.best_estimator_[:-1].transform(X_test)
+        ),
+    )
+
+
+def test_plain_sklearn_classifier_with_strings_warns_about_the_order():
+    X = np.arange(6.0).reshape(-1, 1)
+    clf = LogisticRegression().fit(X, ["b", "a", "c", "b", "a", "c"])
+    with pytest.warns(ClassOrderWarning, match="sorted classes_"):
+        assert list(ordinal_classes_of(clf)) == ["a", "b", "c"]
+
+
+def test_encoding_round_trips_between_column_orders():
+    encoding = OrdinalEncoding(["low", "medium", "high", "top"])
+    proba = np.random.default_rng(0).dirichlet(np.ones(4), size=5)
+    sorted_columns = encoding.to_sorted_columns(proba)
+    assert list(encoding.classes) == ["high", "low", "medium", "top"]
+    np.testing.assert_array_equal(sorted_columns[:, 0], proba[:, 2])  # "high"
+    np.testing.assert_array_equal(encoding.to_ordinal_columns(sorted_columns), proba)
+    np.testing.assert_array_equal(encoding.decode(encoding.encode(["top", "low"])), ["top", "low"])
+
+
+def test_label_encoded_y_with_string_classes_says_what_to_do(three_class_split):
+    X_train, _, y_train, _ = three_class_split
+    clf = OrdinalKLClassifier(classes=ORDERS["strings"], **PARAMS)
+    with pytest.raises(ValueError, match="sorted_codes"):
+        CalibratedClassifierCV(clf, method="temperature", cv=2).fit(
+            X_train, _labelled(y_train, ORDERS["strings"])
+        ) if "temperature" in _calibration_methods() else clf.fit(X_train, y_train)
