@@ -47,9 +47,8 @@ print("classes_ (sorted, predict_proba's columns):", clf.classes_)
 print("predictions:", clf.predict(X_test.iloc[:8]))
 print("truth:      ", np.asarray(y_test.iloc[:8]))
 print(f"accuracy        {clf.score(X_test, y_test):.3f}")
-print(
-    f"MAE class index {mae_class_index(y_test, clf.predict(X_test), classes=clf[-1].ordinal_classes_):.3f}"
-)
+order = clf[-1].ordinal_classes_
+print(f"MAE class index {mae_class_index(y_test, clf.predict(X_test), classes=order):.3f}")
 print(f"MSE class index {-neg_mse_class_index_scorer(clf, X_test, y_test):.3f}")
 
 # %%

@@ -82,9 +82,10 @@ def corn_probabilities(logits: torch.Tensor) -> torch.Tensor:
 class CornMLPClassifier(OrdinalKLClassifier):
     """:class:`~sk_ordinal_kl.OrdinalKLClassifier` trained with the CORN loss.
 
-    Same parameters as the parent; ``criterion`` should be :class:`CornLoss` and
-    ``prediction="median"`` reproduces CORN's rank decoding. The module gets
-    ``num_classes = K - 1`` outputs; ``alpha`` and ``sigma`` are unused.
+    Same parameters as the parent; ``criterion`` should be :class:`CornLoss`,
+    ``predict_nonlinearity`` :func:`corn_probabilities`, and ``prediction="median"``
+    reproduces CORN's rank decoding. The module gets ``num_classes = K - 1`` outputs;
+    ``alpha`` and ``sigma`` are unused.
     """
 
     def _module_data_kwargs(self, module) -> dict:
@@ -92,9 +93,6 @@ class CornMLPClassifier(OrdinalKLClassifier):
         if "num_classes" in kwargs:
             kwargs["num_classes"] -= 1
         return kwargs
-
-    def _get_predict_nonlinearity(self):
-        return corn_probabilities
 
 
 class _RuleMSE:

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .labels import labels_to_indices
 from .metrics import (
     amae,
-    labels_to_indices,
     mae_class_index,
     mse_class_index,
     off_by_one_accuracy,

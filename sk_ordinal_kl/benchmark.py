@@ -56,7 +56,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._benchmark_cache import cache_key, cache_path, read_cached, write_atomic
-from ._benchmark_peers import CornLoss, CornMLPClassifier, rule_mse_scorer
+from ._benchmark_peers import CornLoss, CornMLPClassifier, corn_probabilities, rule_mse_scorer
 from ._benchmark_stats import METRICS, ci_table, paired_tests, score_split, win_tie_loss
 from .classifier import OrdinalKLClassifier
 from .datasets import (
@@ -383,6 +383,7 @@ def _corn_method(protocol: Protocol, classes: list, seed: int) -> Pipeline:
         seed,
         estimator=CornMLPClassifier,
         criterion=CornLoss,
+        predict_nonlinearity=corn_probabilities,
         prediction="median",
     )
 

@@ -221,6 +221,12 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         skorch's caching of the module's output for scoring callbacks.
     torch_load_kwargs : dict or None, default=None
         Keyword arguments of ``torch.load`` in :meth:`load_params`.
+    num_threads : int, "auto" or None, default="auto"
+        torch intra-op threads while fitting and predicting (the previous setting is
+        restored afterwards). ``"auto"`` uses one thread for the default tabular MLP
+        on the CPU, whose small matrix products run slower, and far slower on a busy
+        machine, when split over threads; other modules keep torch's setting, as does
+        None.
     **kwargs
         Any other :class:`skorch.NeuralNet` parameter routed by prefix
         (``iterator_train__*``, ``module__hidden_units``, ``module__dropout``,
@@ -298,6 +304,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         "compile": ["boolean"],
         "use_caching": ["boolean", StrOptions({"auto"})],
         "torch_load_kwargs": [None, dict],
+        "num_threads": [None, Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     }
 
     def __init__(
@@ -330,6 +337,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         compile: bool = False,
         use_caching="auto",
         torch_load_kwargs=None,
+        num_threads="auto",
         **kwargs,
     ):
         super().__init__(
@@ -362,6 +370,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.num_threads = num_threads
         # Fitted state that skorch sets in __init__ falls back to the class-level
         # defaults below until initialize(). Without skorch's "first init" state its
         # __setattr__ would reject module or criterion *instances*: store those directly.
@@ -540,8 +549,24 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             torch.manual_seed(seed)
             yield
 
+    @contextlib.contextmanager
+    def _torch_threads(self) -> Iterator[None]:
+        threads = self.num_threads
+        if threads == "auto":
+            on_cpu = self.device is None or torch.device(self.device).type == "cpu"
+            threads = 1 if self._two_d_module() and on_cpu else None
+        previous = torch.get_num_threads()
+        if threads is None or threads == previous:
+            yield
+            return
+        torch.set_num_threads(threads)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(previous)
+
     def _train(self, X, targets, *, reset: bool, entry_point: str, fit_params):
-        with self._seeded(reset):
+        with self._seeded(reset), self._torch_threads():
             if reset:
                 self.initialize()
             else:
@@ -789,11 +814,12 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         if isinstance(nonlinearity, str):  # "auto": the module outputs logits, always
             nonlinearity = _softmax
         chunks = []
-        for output in self.forward_iter(X, training=False):
-            output = output[0] if isinstance(output, tuple) else output
-            if nonlinearity is not None:
-                output = nonlinearity(output)
-            chunks.append(output.detach().cpu().numpy())
+        with self._torch_threads():
+            for output in self.forward_iter(X, training=False):
+                output = output[0] if isinstance(output, tuple) else output
+                if nonlinearity is not None:
+                    output = nonlinearity(output)
+                chunks.append(output.detach().cpu().numpy())
         proba = np.asarray(np.concatenate(chunks, 0), dtype=np.float64)
         return proba / proba.sum(axis=1, keepdims=True)
 

@@ -179,3 +179,15 @@ def test_every_loss_of_the_family_is_an_opt_in_method():
         assert clf.criterion is criterion
     min_max = LOSS_METHODS["loss_min_max"].build(Protocol(), [0, 1, 2], 0).named_steps["clf"]
     assert min_max.module is MinMaxMLP and min_max.criterion is MinMaxLoss
+
+
+def test_corn_method_predicts_distributions_over_all_classes():
+    from sk_ordinal_kl.benchmark import METHODS, Protocol
+    from sk_ordinal_kl.datasets import make_ordinal_classification
+
+    X, y = make_ordinal_classification(n_samples=120, n_classes=4, random_state=0)
+    build = METHODS["corn"].build
+    model = build(Protocol(max_epochs=3), classes=[0, 1, 2, 3], seed=0).fit(X, y)
+    proba = model.predict_proba(X)
+    assert proba.shape == (120, 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)

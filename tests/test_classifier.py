@@ -540,3 +540,25 @@ def test_checkpoint_and_load_init_state_resume_training(ordinal_data, tmp_path):
     ).fit(X, y)
     assert len(resumed.history) == 5  # 3 restored epochs + 2 new ones
     assert resumed.history[2, "train_loss"] == pytest.approx(first.history[-1, "train_loss"])
+
+
+def test_num_threads_applies_during_fit_and_is_restored(ordinal_data):
+    from skorch.callbacks import Callback
+
+    class RecordThreads(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            net.seen_threads_ = torch.get_num_threads()
+
+    X, y = ordinal_data
+    before = torch.get_num_threads()  # 1 under the test fixture
+    torch.set_num_threads(2)
+    try:
+        auto = _fit(X, y, max_epochs=1, callbacks=[RecordThreads()])
+        assert auto.seen_threads_ == 1  # the default MLP trains on one thread
+        assert torch.get_num_threads() == 2  # and the caller's setting is restored
+        custom = _fit(X, y, max_epochs=1, module=_Linear, callbacks=[RecordThreads()])
+        assert custom.seen_threads_ == 2  # other modules keep torch's setting
+        fixed = _fit(X, y, max_epochs=1, num_threads=2, callbacks=[RecordThreads()])
+        assert fixed.seen_threads_ == 2
+    finally:
+        torch.set_num_threads(before)

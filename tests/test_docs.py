@@ -134,3 +134,16 @@ def test_package_page_lists_every_export():
     page = (DOCS / "api" / "sk_ordinal_kl.rst").read_text(encoding="utf-8")
     missing = [n for n in package.__all__ if not n.startswith("__") and f"   {n}\n" not in page]
     assert not missing, f"add to the autosummary of docs/api/sk_ordinal_kl.rst: {missing}"
+
+
+def test_readme_quickstart_runs():
+    """The quickstart block runs as written (its time is measured by
+    benchmarks/bench_quickstart.py, not here)."""
+    import re
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## Quickstart\n\n```python\n(.*?)```", readme, re.S).group(1)
+    code += "\nassert search.best_estimator_[-1].ordinal_classes_.tolist() == [0, 1, 2, 3, 4]\n"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
