@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn import __version__ as _sklearn_version
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -19,6 +20,7 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.fixes import parse_version
 
 from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
 from sk_ordinal_kl.labels import (
@@ -35,6 +37,7 @@ from sk_ordinal_kl.metrics import (
     qwk_scorer,
 )
 
+sklearn_version = parse_version(_sklearn_version)
 ORDERS = {
     "sorted_ints": [0, 1, 2],
     "strings": ["low", "medium", "high"],
@@ -44,10 +47,11 @@ SKLEARN_SCORERS = [
     "roc_auc_ovr",
     "roc_auc_ovo",
     "neg_log_loss",
-    "neg_brier_score",
     "accuracy",
     "balanced_accuracy",
 ]
+if sklearn_version >= parse_version("1.7"):  # multiclass Brier score appeared in 1.7
+    SKLEARN_SCORERS.append("neg_brier_score")
 OUR_SCORERS = {
     "neg_mse_class_index": neg_mse_class_index_scorer,
     "neg_mae_class_index": neg_mae_class_index_scorer,
