@@ -4,7 +4,9 @@ GridSearchCV (3-fold, neg MSE on the class index) inside a StandardScaler Pipeli
 training part of ERA holdout 0, then the test-split MSE of the refitted best model,
 next to the same search restricted to alpha = 0 (plain cross-entropy, same rules).
 
-    python benchmarks/era_gridsearch.py [--data-dir ../shared/datasets] [--holdout 0]
+    python benchmarks/era_gridsearch.py [--data-dir DIR] [--holdout 0]
+
+``--data-dir`` defaults to ``$SK_ORDINAL_KL_DATA_DIR``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl.datasets import load_orreview_holdout
+from sk_ordinal_kl.datasets import data_dir_from_env, load_orreview_holdout
 from sk_ordinal_kl.metrics import mae_class_index, mse_class_index, neg_mse_class_index_scorer
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DEFAULT_DATA = data_dir_from_env()
 STEP = "ordinalklclassifier__"
 
 
@@ -48,6 +50,8 @@ def main(argv=None):
     parser.add_argument("--holdout", type=int, default=0)
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args(argv)
+    if args.data_dir is None:
+        parser.error("pass --data-dir or set $SK_ORDINAL_KL_DATA_DIR (an orreview folder)")
     split = load_orreview_holdout(args.data_dir, args.dataset, args.holdout)
     rules = ["argmax", "median", "mean"]
     rows = {

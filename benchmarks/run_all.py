@@ -33,7 +33,7 @@ GUIDE = """\
 ## How the criterion is computed, and what its ratios mean
 
 `GaussianKLCrossEntropy` evaluates CE + alpha KL(p || q) as
-`-sum_k (onehot_y + alpha p_y)_k log q_k - alpha H(p_y)` (DESIGN.md §2) in one of three
+`-sum_k (onehot_y + alpha p_y)_k log q_k - alpha H(p_y)` in one of three
 ways, chosen when the table is built:
 
 * **K <= 32, dense table**: `nll_loss(log_softmax(z) @ W.T + c, y)`, three native ops

@@ -15,7 +15,6 @@ is plain cross-entropy, where σ has no effect (fitted once, drawn across the ro
 # ----
 # ERA (1000 ratings in 9 ordered classes) when the orreview folder is next to the
 # repository, otherwise the embedded diabetes data in 7 classes.
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,14 +24,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl.datasets import load_holdout_or_embedded
+from sk_ordinal_kl.datasets import data_dir_from_env, load_holdout_or_embedded
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 
-# ``../shared/datasets`` next to the repository, if present (run as a script, __file__
-# is this file; in the gallery build the working directory is examples/).
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-# ERA (9 classes) if ../shared/datasets is there; else the embedded diabetes set, K = 7.
-split, classes = load_holdout_or_embedded(HERE.parents[1] / "shared" / "datasets", "ERA")
+# ERA (9 classes) from the orreview folder named by $SK_ORDINAL_KL_DATA_DIR, if set;
+# else the embedded diabetes set, K = 7.
+split, classes = load_holdout_or_embedded(data_dir_from_env(), "ERA")
 X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, split.y_test
 print(f"{split.name}: {len(y_train)} training / {len(y_test)} test rows, K = {len(classes)}")
 

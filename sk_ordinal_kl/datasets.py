@@ -639,6 +639,30 @@ def holdout_splits(
     ]
 
 
+DATA_DIR_ENV = "SK_ORDINAL_KL_DATA_DIR"
+
+
+def data_dir_from_env() -> Path | None:
+    """The folder of orreview-format datasets named by ``$SK_ORDINAL_KL_DATA_DIR``, or None.
+
+    Examples, tests and benchmark scripts read real data from there when it is set and
+    fall back to data that ships with the package otherwise.
+
+    Returns
+    -------
+    path : Path or None
+        The folder, or None when the variable is unset or empty.
+
+    Examples
+    --------
+    >>> import os
+    >>> data_dir_from_env() is None or data_dir_from_env().is_dir()
+    True
+    """
+    value = os.environ.get(DATA_DIR_ENV, "")
+    return Path(value) if value else None
+
+
 def load_holdout_or_embedded(
     root: str | os.PathLike[str] | None,
     name: str = "ERA",

@@ -17,15 +17,20 @@ def _one_torch_thread():
     torch.set_num_threads(threads)
 
 
-SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+# The one place that knows where the reference data lies: $SK_ORDINAL_KL_DATA_DIR, or the
+# project's reference folder beside the checkout. Setting the variable here also points
+# the examples and the docs build (subprocesses) at it.
+_DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+os.environ.setdefault("SK_ORDINAL_KL_DATA_DIR", str(_DEFAULT_DATA))
+SHARED_DATASETS = Path(os.environ["SK_ORDINAL_KL_DATA_DIR"])
 
 
 @pytest.fixture(scope="session")
 def shared_datasets() -> Path:
-    """Root of ../shared/datasets (orreview format); skip when it is not beside the repo."""
+    """Root of the orreview-format reference datasets; skip when they are not there."""
     if not (SHARED_DATASETS / "ERA").is_dir():
         message = f"reference datasets not found at {SHARED_DATASETS}"
-        if os.environ.get("CI"):  # CI always has ../shared beside the clone: never skip
+        if os.environ.get("CI"):  # CI always has the reference data: never skip
             pytest.fail(message)
         pytest.skip(message)
     return SHARED_DATASETS

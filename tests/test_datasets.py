@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATASETS
 from scipy.stats import spearmanr
 from sklearn.datasets import load_diabetes
 
@@ -21,12 +22,12 @@ from sk_ordinal_kl.datasets import (
     make_ordinal_classification,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = SHARED_DATASETS
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason=f"shared orreview datasets not found at {SHARED}"
 )
 
-# name, rows (train + test), features, K, holdouts — the table of shared/datasets/README.md
+# name, rows (train + test), features, K, holdouts — as documented with the reference data
 README_TABLE = [
     ("contact-lenses", 24, 6, 3, 30),
     ("pasture", 36, 25, 3, 30),
