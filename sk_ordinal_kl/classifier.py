@@ -497,6 +497,14 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         if reset:
             given = self.classes if self.classes is not None else classes
             self._encoding_ = OrdinalEncoding(resolve_ordinal_classes(y_raw, given, stacklevel=4))
+        elif self.classes is not None and not np.array_equal(
+            np.asarray(self.classes, dtype=object), self._encoding_.ordinal_classes.astype(object)
+        ):
+            raise ValueError(
+                f"classes={format_labels(self.classes)} differs from the fitted "
+                f"{format_labels(self._encoding_.ordinal_classes)}; a warm-start fit or "
+                "partial_fit keeps the classes. Fit anew (warm_start=False) to change them."
+            )
         y_index = self._encode_training_labels(labels)
         weights = training_weights(sample_weight, self.class_weight, y_index, self._encoding_)
         if weights is None:
@@ -509,12 +517,12 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         except ValueError as error:
             classes = self._encoding_.ordinal_classes
             codes = labels.dtype.kind in "iu" and np.isin(labels, range(len(classes))).all()
-            if codes and any(isinstance(label, str) for label in classes.tolist()):
+            if codes:
                 raise ValueError(
-                    f"{error} y holds integer codes while the classes are strings: "
-                    "VotingClassifier, StackingClassifier and "
-                    "CalibratedClassifierCV(method='temperature') label-encode y before "
-                    "fitting their estimators. Pass "
+                    f"{error} y looks like the codes 0..K-1 of sorted labels: "
+                    "VotingClassifier, StackingClassifier, cross_val_predict(method="
+                    "'predict_proba') and CalibratedClassifierCV(method='temperature') "
+                    "label-encode y before fitting their estimators. Pass "
                     "classes=sk_ordinal_kl.labels.sorted_codes(classes) to the estimator "
                     "inside them."
                 ) from None
@@ -700,6 +708,11 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         """
         module = TabularMLP if self.module is None else self.module
         kwargs = {**self._module_data_kwargs(module), **self.get_params_for("module")}
+        if module is TabularMLP and "in_features" not in kwargs:
+            raise ValueError(
+                "The default module (TabularMLP) sizes itself from a 2-D array X; with a "
+                "Dataset or before fit, pass module__in_features=... or a module of your own."
+            )
         self.module_ = self.initialized_instance(module, kwargs)
         return self
 

@@ -424,15 +424,67 @@ class OrdinalEncoding:
 # --------------------------------------------------------------------------- #
 # Any fitted classifier
 # --------------------------------------------------------------------------- #
-# Where meta-estimators keep the fitted estimator whose labels they expose.
-_INNER_ESTIMATOR_ATTRIBUTES = ("_final_estimator", "best_estimator_", "estimator_")
+def _fitted_ordinal_classes(estimator: Any) -> np.ndarray | None:
+    try:
+        ordinal = getattr(estimator, "ordinal_classes_", None)
+    except (AttributeError, ValueError):  # an unfitted template raises NotFittedError
+        return None
+    return None if ordinal is None else np.asarray(ordinal)
+
+
+def _inner_estimators(estimator: Any) -> list:
+    """Fitted estimators a meta-estimator holds: a Pipeline's last step, a search's best
+    estimator, a wrapper's ``estimator_``, a frozen ``estimator``, the members of
+    ``VotingClassifier`` / ``StackingClassifier`` and the calibrated copies of
+    ``CalibratedClassifierCV``."""
+    inner = []
+    for attribute in ("_final_estimator", "best_estimator_", "estimator_", "estimator"):
+        value = getattr(estimator, attribute, None)
+        if value is not None and not isinstance(value, str | list | tuple):
+            inner.append(value)
+    inner.extend(getattr(estimator, "estimators_", None) or [])
+    for calibrated in getattr(estimator, "calibrated_classifiers_", None) or []:
+        inner.append(getattr(calibrated, "estimator", None))
+    return [value for value in inner if value is not None and value is not estimator]
+
+
+def _find_ordinal_classes(estimator: Any, depth: int = 0) -> np.ndarray | None:
+    """``ordinal_classes_`` of the estimator or of the first fitted one inside it, in the
+    labels of ``estimator.classes_``.
+
+    Meta-estimators that label-encode ``y`` (VotingClassifier, StackingClassifier,
+    cross_val_predict, temperature calibration) give their members the codes ``0..K-1``
+    of the sorted labels: an inner order made of codes that are not all labels of the
+    outer estimator is mapped back through its ``classes_``.
+    """
+    ordinal = _fitted_ordinal_classes(estimator)
+    if ordinal is not None or depth > 4:
+        return ordinal
+    outer = getattr(estimator, "classes_", None)
+    for inner in _inner_estimators(estimator):
+        ordinal = _find_ordinal_classes(inner, depth + 1)
+        if ordinal is None:
+            continue
+        if outer is None or np.isin(ordinal, np.asarray(outer)).all():
+            return ordinal
+        outer = np.asarray(outer)
+        is_codes = ordinal.dtype.kind in "iu" and len(ordinal) == len(outer)
+        if is_codes and np.array_equal(np.sort(ordinal), np.arange(len(outer))):
+            return outer[ordinal]
+        raise ValueError(
+            f"{type(inner).__name__} inside {type(estimator).__name__} orders labels "
+            f"{format_labels(ordinal)} that do not match {format_labels(outer)}."
+        )
+    return None
 
 
 def ordinal_classes_of(estimator: Any) -> np.ndarray:
     """Labels in ordinal order of a fitted classifier.
 
-    Reads ``ordinal_classes_`` from the estimator, or from the fitted estimator inside a
-    Pipeline (last step), a search (``best_estimator_``) or a wrapper (``estimator_``).
+    Reads ``ordinal_classes_`` from the estimator, or from a fitted estimator inside it:
+    a Pipeline's last step, a search's ``best_estimator_``, a wrapper's ``estimator_``,
+    the members of ``VotingClassifier`` / ``StackingClassifier`` (whose codes are mapped
+    back to labels) and ``CalibratedClassifierCV``'s calibrated copies.
     A classifier without ordinal information (any scikit-learn classifier) has its
     sorted ``classes_`` as order; for string labels that is rarely the intended order,
     so a :class:`ClassOrderWarning` says so.
@@ -453,20 +505,9 @@ def ordinal_classes_of(estimator: Any) -> np.ndarray:
     >>> ordinal_classes_of(LogisticRegression().fit([[0], [1], [2]], [0, 1, 2])).tolist()
     [0, 1, 2]
     """
-    seen = estimator
-    while seen is not None:
-        ordinal = getattr(seen, "ordinal_classes_", None)
-        if ordinal is not None:
-            return np.asarray(ordinal)
-        seen = next(
-            (
-                inner
-                for attribute in _INNER_ESTIMATOR_ATTRIBUTES
-                if (inner := getattr(seen, attribute, None)) is not None
-                and hasattr(inner, "classes_")
-            ),
-            None,
-        )
+    ordinal = _find_ordinal_classes(estimator)
+    if ordinal is not None:
+        return ordinal
     try:
         classes = np.asarray(estimator.classes_)
     except AttributeError as exc:

@@ -562,3 +562,22 @@ def test_num_threads_applies_during_fit_and_is_restored(ordinal_data):
         assert fixed.seen_threads_ == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_warm_start_refuses_changed_classes(ordinal_data):
+    X, y = ordinal_data
+    clf = _fit(X, y, max_epochs=1, warm_start=True)
+    clf.set_params(classes=[3, 2, 1, 0])
+    with pytest.raises(ValueError, match="warm-start fit or partial_fit keeps the classes"):
+        clf.fit(X, y)
+
+
+def test_default_module_with_a_dataset_says_what_it_needs(ordinal_data):
+    from torch.utils.data import TensorDataset
+
+    X, y = ordinal_data
+    dataset = TensorDataset(torch.tensor(X, dtype=torch.float32), torch.tensor(y))
+    with pytest.raises(ValueError, match="pass module__in_features"):
+        _fit(dataset, None)
+    clf = _fit(dataset, None, module__in_features=5, max_epochs=2)
+    assert clf.predict_proba(dataset).shape == (len(X), 4)

@@ -248,3 +248,42 @@ def test_label_encoded_y_with_string_classes_says_what_to_do(three_class_split):
         CalibratedClassifierCV(clf, method="temperature", cv=2).fit(
             X_train, _labelled(y_train, ORDERS["strings"])
         ) if "temperature" in _calibration_methods() else clf.fit(X_train, y_train)
+
+
+@pytest.mark.parametrize("labelling", ["strings", "reversed_ints"])
+def test_ordinal_scorers_see_through_calibration_voting_and_stacking(three_class_split, labelling):
+    """The scorers find the ordinal order inside meta-estimators (mapping the codes that
+    Voting and Stacking give their members back to labels), so they score as on
+    integer labels."""
+    X_train, X_test, y_train, y_test = three_class_split
+    order = ORDERS[labelling]
+    y_train_l, y_test_l = _labelled(y_train, order), _labelled(y_test, order)
+
+    def models(classes):
+        ours = OrdinalKLClassifier(classes=classes, **PARAMS)
+        return {
+            "calibrated": CalibratedClassifierCV(ours, method="sigmoid", cv=3),
+            "voting": VotingClassifier([("ours", ours)], voting="soft"),
+            "stacking": StackingClassifier(
+                [("ours", ours)], final_estimator=LogisticRegression(), cv=3
+            ),
+        }
+
+    reference = {name: model.fit(X_train, y_train) for name, model in models([0, 1, 2]).items()}
+    labelled = models(order)
+    labelled["voting"] = models(sorted_codes(order))["voting"]
+    labelled["stacking"] = models(sorted_codes(order))["stacking"]
+    for name, model in labelled.items():
+        model.fit(X_train, y_train_l)
+        assert list(ordinal_classes_of(model)) == list(order), name
+        for scorer in (neg_mse_class_index_scorer, neg_rps_scorer, qwk_scorer):
+            assert scorer(model, X_test, y_test_l) == pytest.approx(
+                scorer(reference[name], X_test, y_test), abs=1e-6
+            ), (name, scorer)
+
+
+def test_codes_hint_also_for_integer_classes(three_class_split):
+    X_train, _, y_train, _ = three_class_split
+    clf = OrdinalKLClassifier(classes=[3, 2, 1], **PARAMS)
+    with pytest.raises(ValueError, match="sorted_codes"):
+        clf.fit(X_train, y_train)  # codes 0..2 where labels 3, 2, 1 were declared
