@@ -8,6 +8,7 @@ embeddings that :class:`~sk_ordinal_kl.losses.MinMaxLoss` needs.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import torch
@@ -19,6 +20,13 @@ __all__ = ["CosineClassifierHead", "MinMaxMLP", "TabularMLP"]
 
 def _mlp(in_features: int, hidden_units, dropout: float, out_features: int) -> nn.Sequential:
     """``Linear -> ReLU -> Dropout`` blocks, then a linear layer to ``out_features``."""
+    if isinstance(hidden_units, str | bytes) or not isinstance(hidden_units, Sequence):
+        raise TypeError(
+            f"hidden_units must be a sequence of layer widths such as (64, 64), got "
+            f"{hidden_units!r}."
+        )
+    if not all(isinstance(h, numbers.Integral) and not isinstance(h, bool) for h in hidden_units):
+        raise ValueError(f"hidden_units must be positive integers, got {hidden_units!r}.")
     hidden_units = tuple(int(h) for h in hidden_units)
     if any(h < 1 for h in hidden_units):
         raise ValueError(f"hidden_units must be positive integers, got {hidden_units}.")

@@ -1,0 +1,80 @@
+"""The default networks: shapes, layers, parameter checks, and learning a simple task."""
+
+import numpy as np
+import pytest
+import torch
+
+from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl.modules import CosineClassifierHead, MinMaxMLP, TabularMLP
+
+
+def test_tabular_mlp_layers_follow_hidden_units():
+    net = TabularMLP(in_features=5, num_classes=3, hidden_units=(8, 4), dropout=0.2)
+    linears = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [(5, 8), (8, 4), (4, 3)]
+    assert net(torch.zeros(7, 5)).shape == (7, 3)
+    dropouts = [m.p for m in net.modules() if isinstance(m, torch.nn.Dropout)]
+    assert dropouts == [0.2, 0.2]
+
+
+def test_tabular_mlp_without_hidden_layers_is_linear():
+    net = TabularMLP(in_features=3, num_classes=4, hidden_units=())
+    (linear,) = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    x = torch.randn(2, 3)
+    torch.testing.assert_close(net(x), linear(x))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"hidden_units": 64}, TypeError, "sequence of layer widths"),
+        ({"hidden_units": "64"}, TypeError, "sequence of layer widths"),
+        ({"hidden_units": (8, 0)}, ValueError, "positive integers"),
+        ({"hidden_units": (8.5,)}, ValueError, "positive integers"),
+        ({"dropout": 1.0}, ValueError, r"dropout must be in \[0, 1\)"),
+        ({"dropout": -0.1}, ValueError, r"dropout must be in \[0, 1\)"),
+    ],
+)
+def test_tabular_mlp_rejects_bad_parameters(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        TabularMLP(in_features=3, num_classes=2, **kwargs)
+
+
+def test_bad_hidden_units_raise_before_training_through_the_estimator():
+    X, y = np.zeros((10, 3)), np.arange(10) % 2
+    with pytest.raises(TypeError, match="sequence of layer widths"):
+        OrdinalKLClassifier(module__hidden_units=64, max_epochs=1).fit(X, y)
+
+
+def test_cosine_head_is_a_scaled_cosine():
+    head = CosineClassifierHead(in_features=4, num_classes=3, scale=5.0)
+    x = torch.randn(6, 4, dtype=torch.float64)
+    e = head.class_embeddings.detach().double()
+    expected = 5.0 * (x @ e.T) / (x.norm(dim=1, keepdim=True) * e.norm(dim=1))
+    torch.testing.assert_close(head(x.float()).double(), expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="scale must be a finite number > 0"):
+        CosineClassifierHead(4, 3, scale=0.0)
+
+
+def test_min_max_mlp_returns_logits_features_and_class_embeddings():
+    net = MinMaxMLP(in_features=4, num_classes=3, embedding_dim=8, hidden_units=())
+    logits, features, class_embeddings = net(torch.randn(5, 4))
+    assert logits.shape == (5, 3) and features.shape == (5, 8)
+    assert class_embeddings.shape == (3, 8)
+    assert logits.abs().max() <= net.head.scale + 1e-5  # scaled cosines
+    torch.testing.assert_close(class_embeddings, net.head.class_embeddings)
+    with pytest.raises(ValueError, match="embedding_dim must be a positive integer"):
+        MinMaxMLP(in_features=4, num_classes=3, embedding_dim=0)
+
+
+def test_tabular_mlp_learns_a_separable_problem():
+    torch.manual_seed(0)
+    X = torch.randn(200, 2)
+    y = (X[:, 0] > 0).long() + (X[:, 0] > 1).long()
+    net = TabularMLP(in_features=2, num_classes=3, hidden_units=(16,), dropout=0.0)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.05)
+    for _ in range(200):
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(net(X), y).backward()
+        optimizer.step()
+    assert (net(X).argmax(1) == y).float().mean() > 0.95
