@@ -46,6 +46,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = [
     "_build",
+    "performance_results.md",  # generated tables, included by performance.md
     "Thumbs.db",
     ".DS_Store",
     "auto_examples/*.ipynb",
