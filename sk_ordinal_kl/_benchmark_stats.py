@@ -49,7 +49,7 @@ METRICS: dict[str, tuple[str, bool]] = {
     "accuracy": ("accuracy", False),
     "amae": ("AMAE", True),
 }
-ALPHA_LEVEL = 0.05
+SIGNIFICANCE_LEVEL = 0.05
 
 
 def score_split(y_true, y_pred, classes) -> dict[str, float]:
@@ -169,9 +169,9 @@ def wilcoxon_p(diff: Sequence[float]) -> tuple[float, str]:
 
 
 def _outcome(mean_a: float, mean_b: float, p: float) -> str:
-    if p < ALPHA_LEVEL and mean_a < mean_b:
+    if p < SIGNIFICANCE_LEVEL and mean_a < mean_b:
         return "win"
-    if p < ALPHA_LEVEL and mean_a > mean_b:
+    if p < SIGNIFICANCE_LEVEL and mean_a > mean_b:
         return "loss"
     return "tie"
 
