@@ -7,12 +7,11 @@ estimator's ``sigma`` parameter, so ``clone`` and ``GridSearchCV`` stay clean.
 
 from __future__ import annotations
 
-import math
-import numbers
+from numbers import Real
+from typing import ClassVar
 
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from skorch.callbacks import Callback
-
-from .targets import check_sigma
 
 __all__ = ["SigmaSchedule"]
 
@@ -63,6 +62,11 @@ class SigmaSchedule(Callback):
     ([2.0, 1.0, 0.5], 0.25, 2.0)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "factor": [Interval(Real, 0, 1, closed="right")],
+        "min_sigma": [Interval(Real, 0, None, closed="neither")],
+    }
+
     def __init__(self, factor: float = 0.95, min_sigma: float = 0.1):
         self.factor = factor
         self.min_sigma = min_sigma
@@ -79,12 +83,12 @@ class SigmaSchedule(Callback):
         return self
 
     def _check_params(self) -> tuple[float, float]:
-        factor = self.factor
-        if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
-            raise TypeError(f"factor must be a real number, got {factor!r}.")
-        if not (math.isfinite(factor) and 0.0 < factor <= 1.0):
-            raise ValueError(f"factor must be in (0, 1], got {factor!r}.")
-        return float(factor), check_sigma(self.min_sigma)
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {"factor": self.factor, "min_sigma": self.min_sigma},
+            caller_name=type(self).__name__,
+        )
+        return float(self.factor), float(self.min_sigma)
 
     @staticmethod
     def _criterion(net):
