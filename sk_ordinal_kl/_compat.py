@@ -1,4 +1,4 @@
-"""The few private skorch and torch details the package relies on, in one place.
+"""The few private skorch, torch and scikit-learn details the package relies on, in one place.
 
 Each entry names what it depends on and why the public API does not suffice. Every one
 has a test in ``tests/test_compat.py`` that fails when an upgrade changes the detail, so
@@ -11,14 +11,27 @@ import inspect
 from collections.abc import Callable
 
 import torch
+
+# scikit-learn's parameter validation: the machinery all its estimators use for
+# ``_parameter_constraints``, in a module scikit-learn keeps private.
+from sklearn.utils._param_validation import (
+    Interval,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from skorch import NeuralNet
 
 __all__ = [
     "SKORCH_STATE_SET_IN_INIT",
+    "Interval",
+    "Options",
+    "StrOptions",
     "fit_loop_kwargs",
     "log_softmax_backward",
     "reinitialize_criterion",
     "skorch_default_callbacks",
+    "validate_parameter_constraints",
 ]
 
 # skorch's ``NeuralNet.__init__`` sets these fitted-state attributes on the instance.

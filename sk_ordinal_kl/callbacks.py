@@ -10,8 +10,9 @@ from __future__ import annotations
 from numbers import Real
 from typing import ClassVar
 
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from skorch.callbacks import Callback
+
+from ._compat import Interval, validate_parameter_constraints
 
 __all__ = ["SigmaSchedule"]
 

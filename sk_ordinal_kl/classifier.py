@@ -24,12 +24,6 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    Options,
-    StrOptions,
-    validate_parameter_constraints,
-)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from skorch import NeuralNetClassifier
@@ -40,6 +34,7 @@ from skorch.utils import to_tensor
 from torch.utils.data import Dataset
 
 from . import _compat
+from ._compat import Interval, Options, StrOptions, validate_parameter_constraints
 from ._inputs import validate_X
 from ._weights import training_weights
 from .batching import ArrayBatchLoader

@@ -1,8 +1,10 @@
 """Each private skorch/torch detail in ``sk_ordinal_kl._compat`` still holds."""
 
 import inspect
+import numbers
 
 import numpy as np
+import pytest
 import torch
 from skorch import NeuralNet, NeuralNetClassifier
 from torch import nn
@@ -73,3 +75,17 @@ def test_log_softmax_backward_is_the_derivative_of_log_softmax():
     (expected,) = torch.autograd.grad(log_q, logits, grad_out)
     actual = _compat.log_softmax_backward(grad_out, log_q.detach(), 1, torch.float64)
     np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_sklearn_parameter_validation_names_the_parameter():
+    constraints = {"alpha": [_compat.Interval(numbers.Real, 0, None, closed="left")]}
+    _compat.validate_parameter_constraints(constraints, {"alpha": 1.0}, caller_name="X")
+    try:
+        _compat.validate_parameter_constraints(constraints, {"alpha": -1.0}, caller_name="X")
+    except ValueError as error:
+        assert "'alpha' parameter of X" in str(error)
+    else:
+        raise AssertionError("a negative alpha was accepted")
+    rule = {"rule": [_compat.StrOptions({"mean"})]}
+    with pytest.raises(ValueError, match="'rule' parameter of X"):
+        _compat.validate_parameter_constraints(rule, {"rule": "mode"}, caller_name="X")
