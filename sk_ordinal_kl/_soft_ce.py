@@ -3,7 +3,7 @@
 One autograd node instead of the ~8 a composition of torch ops records: the forward
 runs one log-softmax, one row gather and one product-sum, reduced inside the node when
 a mean or sum is asked for; the backward is the closed form
-``d/dz = (sum_k W[y, k]) * softmax(z) - W[y]`` (DESIGN.md §2), computed by the same fused
+``d/dz = (sum_k W[y, k]) * softmax(z) - W[y]``, computed by the same fused
 log-softmax backward kernel that hard-label cross-entropy uses. At the batch sizes of
 tabular training the cost is mostly per dispatched op, so the node keeps their number
 down. With ``create_graph=True`` the backward is recorded, so second derivatives work.
@@ -12,23 +12,39 @@ When the table is *banded* (all non-zeros within ``h`` of the diagonal, as a Gau
 with small sigma is in float32), the rows are stored as ``K x (2h + 1)`` and only
 ``2h + 1`` log-probabilities per sample are gathered: for K in the hundreds or
 thousands that is most of the work of a dense soft target saved.
+
+The layout policy lives here as well, in one place: :class:`SoftTarget` (a kernel, its
+width and ``K``) decides whether its rows are dense (always up to
+:data:`SMALL_NUM_CLASSES` classes, where the dense native path of
+:func:`small_soft_target_cross_entropy` is used) or banded, and :func:`pack_rows` cuts a
+band from any dense table when it pays.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
 from ._compat import log_softmax_backward
+from .targets import (
+    _check_kernel,
+    log_soft_target_band,
+    log_soft_target_table,
+    soft_target_half_width,
+)
 
 __all__ = [
     "SMALL_NUM_CLASSES",
+    "SoftTarget",
     "band_columns",
     "band_layout",
     "band_to_dense",
     "max_band_half_width",
+    "mix_onehot",
+    "pack_rows",
     "small_soft_target_cross_entropy",
     "soft_target_cross_entropy",
 ]
@@ -321,3 +337,161 @@ def small_soft_target_cross_entropy(
         return loss.sum()
     total_weight = sample_weight if weight is None else weight[target] * sample_weight
     return loss.sum() / total_weight.sum()
+
+
+@dataclass(frozen=True)
+class SoftTarget:
+    """A kernel soft target ``p_sigma(y)`` over ``K`` ordered classes, and its layout.
+
+    What a criterion receives to build its buffers: the kernel ``kind`` of
+    :mod:`sk_ordinal_kl.targets`, the width ``sigma``, ``K`` and ``scale``, the factor
+    the criterion multiplies ``p`` by. :meth:`log_rows` picks the layout: dense up to
+    :data:`SMALL_NUM_CLASSES` classes (applied by the native ops of
+    :func:`small_soft_target_cross_entropy`) or when the band would be wider than
+    ``K / 8``, else banded (``K x (2h + 1)`` rows built directly from the kernel, no
+    ``K x K`` table at any point), both applied by :func:`soft_target_cross_entropy`.
+
+    Parameters
+    ----------
+    kind : str
+        Kernel name (see :data:`~sk_ordinal_kl.targets.SOFT_TARGET_KINDS`).
+    num_classes : int
+        Number of ordered classes ``K`` (>= 2).
+    sigma : float
+        Width or temperature of the kernel (> 0).
+    scale : float, default=1.0
+        Factor on ``p`` in the criterion's weights: log-probabilities below
+        ``log(tiny / max(scale, 1))`` (tiny: float32's smallest normal) give weights
+        that are stored as 0, so the band may leave them out.
+
+    Examples
+    --------
+    >>> log_rows, columns = SoftTarget("gaussian", 1000, 1.0).log_rows()
+    >>> tuple(log_rows.shape), columns is None
+    ((1000, 27), False)
+    >>> SoftTarget("gaussian", 8, 1.0).log_rows()[1] is None  # small K: dense
+    True
+    """
+
+    kind: str
+    num_classes: int
+    sigma: float
+    scale: float = 1.0
+
+    def __post_init__(self):
+        _, num_classes, sigma = _check_kernel(
+            "SoftTarget", self.kind, self.num_classes, self.sigma
+        )
+        object.__setattr__(self, "num_classes", num_classes)
+        object.__setattr__(self, "sigma", sigma)
+
+    def log_table(self) -> torch.Tensor:
+        """The dense ``(K, K)`` log table, float64 (see
+        :func:`~sk_ordinal_kl.targets.log_soft_target_table`)."""
+        return log_soft_target_table(self.kind, self.num_classes, self.sigma)
+
+    def log_rows(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Log rows in the layout that pays: ``(log_band, columns)`` or ``(log_table, None)``.
+
+        Returns
+        -------
+        log_rows : torch.Tensor of shape (K, 2h + 1) or (K, K), float64
+            Band rows (see :func:`~sk_ordinal_kl.targets.log_soft_target_band`) or the
+            dense log table.
+        columns : torch.Tensor of shape (K, 2h + 1) or None
+            :func:`band_columns` of the band; None for the dense table.
+        """
+        log_floor = math.log(torch.finfo(torch.float32).tiny / max(self.scale, 1.0))
+        half_width = soft_target_half_width(
+            self.kind,
+            self.num_classes,
+            self.sigma,
+            log_floor,
+            max_band_half_width(self.num_classes),
+        )
+        if half_width is None:
+            return self.log_table(), None
+        band = log_soft_target_band(self.kind, self.num_classes, self.sigma, half_width)
+        return band, band_columns(self.num_classes, half_width)
+
+
+def mix_onehot(
+    log_rows: torch.Tensor, columns: torch.Tensor | None, scale: float, onehot: float
+) -> torch.Tensor:
+    """Weights ``W = onehot * onehot_y + scale * p(y)`` in the layout of ``log_rows``.
+
+    Parameters
+    ----------
+    log_rows : torch.Tensor of shape (K, K) or (K, 2h + 1)
+        ``log p``, dense or band rows (middle column: ``k = y``).
+    columns : torch.Tensor or None
+        Band columns of banded ``log_rows``; None for dense rows.
+    scale : float
+        Factor on ``p``.
+    onehot : float
+        Added on the diagonal ``W[y, y]`` (no identity matrix is built).
+
+    Returns
+    -------
+    weights : torch.Tensor
+        Same shape and dtype as ``log_rows``.
+
+    Examples
+    --------
+    >>> mix_onehot(torch.log(torch.tensor([[0.5, 0.5], [0.5, 0.5]])), None, 2.0, 1.0)
+    tensor([[2., 1.],
+            [1., 2.]])
+    """
+    weights = log_rows.exp().mul_(scale)
+    diagonal = weights[:, weights.shape[1] // 2] if columns is not None else weights.diagonal()
+    diagonal.add_(onehot)
+    return weights
+
+
+def _flush_subnormals(weights: torch.Tensor) -> torch.Tensor:
+    """``weights`` with subnormal entries set to 0.
+
+    Far Gaussian tails underflow to subnormal floats (K = 117, sigma = 1: 206 entries in
+    float32); every product with one takes a slow microcode path on x86 CPUs, which made
+    the training step measurably slower. Zeroing them changes a loss by < 1e-37.
+    """
+    return weights.masked_fill(weights.abs() < torch.finfo(weights.dtype).tiny, 0.0)
+
+
+def pack_rows(
+    weights: torch.Tensor, columns: torch.Tensor | None = None, *, cut_band: bool = True
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The rows ``W`` as stored: subnormals flushed, banded where it pays.
+
+    Parameters
+    ----------
+    weights : torch.Tensor of shape (K, K) or (K, 2h + 1)
+        Dense rows, or band rows with their ``columns``, in the storage dtype (the
+        flush threshold is that dtype's smallest normal).
+    columns : torch.Tensor of shape (K, 2h + 1), default=None
+        Band columns of banded ``weights``.
+    cut_band : bool, default=True
+        For dense ``weights``: cut a band (:func:`band_layout`) when it pays. False
+        keeps them dense (a kernel :class:`SoftTarget` already chose that layout).
+
+    Returns
+    -------
+    rows : torch.Tensor
+        Dense or band rows.
+    columns : torch.Tensor or None
+        Their band columns (on the device of ``rows``), None for dense rows.
+
+    Examples
+    --------
+    >>> rows, columns = pack_rows(torch.eye(64))
+    >>> tuple(rows.shape), tuple(columns.shape)
+    ((64, 1), (64, 1))
+    """
+    rows = _flush_subnormals(weights)
+    if columns is None and cut_band:
+        layout = band_layout(rows)
+        if layout is not None:
+            rows, columns = layout
+    if columns is not None:
+        columns = columns.to(rows.device)
+    return rows, columns

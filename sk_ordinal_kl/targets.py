@@ -33,9 +33,11 @@ limits are the same: ``sigma -> 0`` one-hot, ``sigma -> inf`` uniform.
 from __future__ import annotations
 
 import math
-import numbers
+from numbers import Integral, Real
 
 import torch
+
+from ._compat import Interval, StrOptions, validate_parameter_constraints
 
 __all__ = [
     "SOFT_TARGET_KINDS",
@@ -55,11 +57,32 @@ __all__ = [
 SOFT_TARGET_KINDS = ("gaussian", "laplace", "triangular", "binomial", "poisson")
 
 
-def _check_num_classes(num_classes: int) -> int:
-    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral):
-        raise TypeError(f"num_classes must be an integer, got {num_classes!r}.")
-    if num_classes < 2:
-        raise ValueError(f"num_classes must be >= 2, got {num_classes}.")
+class _NumberInterval(Interval):
+    """scikit-learn's ``Interval`` constraint, but booleans are not numbers here."""
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, bool) and super().is_satisfied_by(val)
+
+
+# scikit-learn style constraints of the kernel parameters (``validate_parameter_constraints``).
+_KERNEL_CONSTRAINTS = {
+    "kind": [StrOptions(set(SOFT_TARGET_KINDS))],
+    "num_classes": [_NumberInterval(Integral, 2, None, closed="left")],
+    "sigma": [_NumberInterval(Real, 0, None, closed="neither")],
+}
+
+
+def _check_kernel(caller: str, kind: str, num_classes: int, sigma: float):
+    """``(kind, num_classes, sigma)`` validated and converted, or an error naming the one
+    that is not valid."""
+    params = {"kind": kind, "num_classes": num_classes, "sigma": sigma}
+    validate_parameter_constraints(_KERNEL_CONSTRAINTS, params, caller_name=caller)
+    return kind, int(num_classes), float(sigma)
+
+
+def _check_num_classes(num_classes: int, caller: str = "index_distance") -> int:
+    params = {"num_classes": num_classes}
+    validate_parameter_constraints(_KERNEL_CONSTRAINTS, params, caller_name=caller)
     return int(num_classes)
 
 
@@ -76,17 +99,20 @@ def check_sigma(sigma: float) -> float:
     sigma : float
         The validated width.
 
+    Raises
+    ------
+    sklearn.utils._param_validation.InvalidParameterError
+        A ``ValueError`` and ``TypeError`` whose message names ``sigma``.
+
     Examples
     --------
     >>> check_sigma(2)
     2.0
     """
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
-        raise TypeError(f"sigma must be a real number, got {type(sigma).__name__} {sigma!r}.")
-    sigma = float(sigma)
-    if not math.isfinite(sigma) or sigma <= 0:
-        raise ValueError(f"sigma must be a finite number > 0, got {sigma!r}.")
-    return sigma
+    validate_parameter_constraints(
+        _KERNEL_CONSTRAINTS, {"sigma": sigma}, caller_name="check_sigma"
+    )
+    return float(sigma)
 
 
 def index_distance(num_classes: int, *, dtype: torch.dtype = torch.float64) -> torch.Tensor:
@@ -211,8 +237,7 @@ def check_kind(kind: str) -> str:
     >>> check_kind("laplace")
     'laplace'
     """
-    if not isinstance(kind, str) or kind not in SOFT_TARGET_KINDS:
-        raise ValueError(f"kind must be one of {SOFT_TARGET_KINDS}, got {kind!r}.")
+    validate_parameter_constraints(_KERNEL_CONSTRAINTS, {"kind": kind}, caller_name="check_kind")
     return kind
 
 
@@ -279,9 +304,7 @@ def log_soft_target_band(
             [0., 1., 0.],
             [0., 1., 0.]], dtype=torch.float64)
     """
-    kind = check_kind(kind)
-    sigma = check_sigma(sigma)
-    num_classes = _check_num_classes(num_classes)
+    kind, num_classes, sigma = _check_kernel("log_soft_target_band", kind, num_classes, sigma)
     offsets = torch.arange(-half_width, half_width + 1, dtype=torch.float64)
     columns = torch.arange(num_classes, dtype=torch.float64).unsqueeze(1) + offsets
     outside = (columns < 0) | (columns >= num_classes)
@@ -366,9 +389,7 @@ def log_soft_target_table(kind: str, num_classes: int, sigma: float) -> torch.Te
             [0.2000, 0.6000, 0.2000],
             [0.0000, 0.2500, 0.7500]], dtype=torch.float64)
     """
-    kind = check_kind(kind)
-    sigma = check_sigma(sigma)
-    num_classes = _check_num_classes(num_classes)
+    kind, num_classes, sigma = _check_kernel("log_soft_target_table", kind, num_classes, sigma)
     return torch.log_softmax(_log_weights(kind, num_classes, sigma), dim=1)
 
 

@@ -5,8 +5,12 @@ import pytest
 import torch
 
 from sk_ordinal_kl._soft_ce import (
+    SMALL_NUM_CLASSES,
+    SoftTarget,
     band_layout,
     band_to_dense,
+    mix_onehot,
+    pack_rows,
     small_soft_target_cross_entropy,
     soft_target_cross_entropy,
 )
@@ -139,3 +143,39 @@ def test_small_k_native_path_matches_the_reference(reduction, weighted):
 
     assert torch.autograd.gradcheck(loss, (logits,))
     assert torch.autograd.gradgradcheck(loss, (logits,))
+
+
+@pytest.mark.parametrize(
+    ("num_classes", "sigma", "layout"),
+    [(SMALL_NUM_CLASSES, 0.05, "dense"), (40, 0.1, "banded"), (300, 1.0, "banded"),
+     (300, 5.0, "dense")],
+)  # fmt: skip
+def test_soft_target_picks_the_layout(num_classes, sigma, layout):
+    target = SoftTarget("gaussian", num_classes, sigma)
+    log_rows, columns = target.log_rows()
+    assert (columns is None) == (layout == "dense")
+    table = target.log_table().exp()
+    rows = log_rows.exp() if columns is None else band_to_dense(log_rows.exp(), columns)
+    # the band leaves out only mass below float32's smallest normal
+    torch.testing.assert_close(rows, table, rtol=1e-12, atol=torch.finfo(torch.float32).tiny)
+
+
+def test_soft_target_validates_its_kernel():
+    with pytest.raises(ValueError, match="'sigma' parameter of SoftTarget"):
+        SoftTarget("gaussian", 5, 0.0)
+    with pytest.raises(ValueError, match="'kind' parameter of SoftTarget"):
+        SoftTarget("cauchy", 5, 1.0)
+
+
+def test_mix_onehot_and_pack_rows_keep_band_and_dense_tables_equal():
+    target = SoftTarget("laplace", 200, 0.1, scale=2.0)
+    log_band, columns = target.log_rows()
+    assert columns is not None
+    band = mix_onehot(log_band, columns, 2.0, 1.0).float()
+    dense = mix_onehot(target.log_table(), None, 2.0, 1.0).float()
+    rows, kept = pack_rows(band, columns)
+    cut_rows, cut_columns = pack_rows(dense)
+    assert kept is columns or torch.equal(kept, columns)
+    torch.testing.assert_close(band_to_dense(rows, kept), band_to_dense(cut_rows, cut_columns))
+    dense_rows, no_columns = pack_rows(dense, cut_band=False)
+    assert no_columns is None and dense_rows.shape == (200, 200)
