@@ -20,6 +20,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl._markdown import markdown_table
 from sk_ordinal_kl.datasets import data_dir_from_env, load_orreview_holdout
 from sk_ordinal_kl.metrics import mae_class_index, mse_class_index, neg_mse_class_index_scorer
 
@@ -68,13 +69,19 @@ def main(argv=None):
         f"{args.dataset} holdout {args.holdout}: train {len(split.y_train)}, "
         f"test {len(split.y_test)}"
     )
-    print("| method | best params | CV MSE | test MSE | test MAE | seconds |")
-    print("|---|---|---|---|---|---|")
-    for name, r in rows.items():
-        print(
-            f"| {name} | {r['best']} | {r['cv_mse']:.3f} | {r['test_mse']:.3f} | "
-            f"{r['test_mae']:.3f} | {r['seconds']:.0f} |"
-        )
+    header = ["method", "best params", "CV MSE", "test MSE", "test MAE", "seconds"]
+    table = [
+        [
+            name,
+            r["best"],
+            f"{r['cv_mse']:.3f}",
+            f"{r['test_mse']:.3f}",
+            f"{r['test_mae']:.3f}",
+            f"{r['seconds']:.0f}",
+        ]
+        for name, r in rows.items()
+    ]
+    print(markdown_table(header, table))
 
 
 if __name__ == "__main__":

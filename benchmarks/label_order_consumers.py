@@ -15,6 +15,7 @@ from sklearn.model_selection import train_test_split
 
 from sk_ordinal_kl import OrdinalKLClassifier
 from sk_ordinal_kl import metrics as ordinal_metrics
+from sk_ordinal_kl._markdown import markdown_table
 
 ORDERS = {"0<1<2": [0, 1, 2], "low<medium<high": ["low", "medium", "high"], "3<2<1": [3, 2, 1]}
 SCORERS = [
@@ -62,10 +63,9 @@ def main() -> None:
         except Exception as error:
             value = f"error: {str(error)[:40]}"
         rows["calibrated(temperature) accuracy"].append(value)
-    print("| consumer | " + " | ".join(ORDERS) + " |")
-    print("|---|" + "---|" * len(ORDERS))
-    for name, values in rows.items():
-        print(f"| {name} | " + " | ".join(values) + " |")
+    print(
+        markdown_table(["consumer", *ORDERS], [[name, *values] for name, values in rows.items()])
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from _timing import fmt_value
 
+from sk_ordinal_kl._markdown import markdown_table
+
 HERE = Path(__file__).resolve().parent
 
 ROOT = HERE.parent
@@ -47,10 +49,7 @@ def run(name: str, script: str, args: argparse.Namespace, results: Path) -> None
 
 
 def md_table(headers, rows) -> list[str]:
-    lines = ["| " + " | ".join(map(str, headers)) + " |"]
-    lines.append("|" + "|".join("---" for _ in headers) + "|")
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return lines
+    return markdown_table(headers, rows).splitlines()
 
 
 def render(payloads: list[dict], command: str) -> str:

@@ -58,6 +58,7 @@ from sklearn.preprocessing import StandardScaler
 from ._benchmark_cache import cache_key, cache_path, read_cached, write_atomic
 from ._benchmark_peers import CornLoss, CornMLPClassifier, corn_probabilities, rule_mse_scorer
 from ._benchmark_stats import METRICS, ci_table, paired_tests, score_split, win_tie_loss
+from ._markdown import markdown_table
 from .classifier import OrdinalKLClassifier
 from .datasets import (
     OrdinalSplit,
@@ -257,7 +258,7 @@ def orreview_sources(
 
     Examples
     --------
-    >>> sources = orreview_sources("../shared/datasets", ["ERA"], max_holdouts=2)  # doctest: +SKIP
+    >>> sources = orreview_sources(data_dir_from_env(), ["ERA"], max_holdouts=2)  # doctest: +SKIP
     >>> sources[0].holdouts  # doctest: +SKIP
     (0, 1)
     """
@@ -805,12 +806,6 @@ def _fmt(mean: float, half: float, digits: int = 3) -> str:
     return f"{mean:.{digits}f} ± {half:.{digits}f}"
 
 
-def _markdown(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def summary_markdown(summary: pd.DataFrame) -> str:
     """Markdown table: dataset, method, holdouts and ``mean ± 95% CI half-width`` per metric.
 
@@ -828,7 +823,7 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     for _, row in summary.iterrows():
         cells = [_fmt(row[f"{m}_mean"], row[f"{m}_ci_half"]) for m in METRICS]
         rows.append([row["dataset"], row["method"], row["n_holdouts"], *cells])
-    return _markdown(header, rows)
+    return markdown_table(header, rows)
 
 
 def tests_markdown(tests: pd.DataFrame, wtl: pd.DataFrame) -> str:
@@ -874,7 +869,7 @@ def tests_markdown(tests: pd.DataFrame, wtl: pd.DataFrame) -> str:
         header = ["dataset", *(f"{ref} vs {o}" for o in opponents)]
         parts.append(
             f"**{ref}** against each method (MSE-index, paired Wilcoxon):\n\n"
-            + _markdown(header, rows)
+            + markdown_table(header, rows)
         )
     notes = tests[tests["note"] != ""]
     if not notes.empty:

@@ -1,6 +1,6 @@
 """Decision rules: from class probabilities over ordered classes to one class index.
 
-The best point prediction depends on the metric (DESIGN.md §3):
+The best point prediction depends on the metric:
 
 - ``"argmax"``: the mode of ``q``; maximises accuracy.
 - ``"median"``: the smallest ``k`` with ``sum_{j <= k} q_j >= 1/2``; minimises the expected
