@@ -39,7 +39,7 @@ from .targets import (
 __all__ = [
     "SMALL_NUM_CLASSES",
     "SoftTarget",
-    "band_columns",
+    "band_column_table",
     "band_layout",
     "band_to_dense",
     "max_band_half_width",
@@ -149,7 +149,7 @@ def max_band_half_width(num_classes: int) -> int:
     return int((_BAND_FRACTION * num_classes - 1) // 2)
 
 
-def band_columns(
+def band_column_table(
     num_classes: int, half_width: int, device: torch.device | None = None
 ) -> torch.Tensor:
     """Column index of every band entry: ``(K, 2h + 1)``, ``y + j - h`` clamped to ``0..K-1``.
@@ -158,7 +158,7 @@ def band_columns(
 
     Examples
     --------
-    >>> band_columns(3, 1)
+    >>> band_column_table(3, 1)
     tensor([[0, 0, 1],
             [0, 1, 2],
             [1, 2, 2]])
@@ -173,7 +173,7 @@ def band_to_dense(rows: torch.Tensor, columns: torch.Tensor) -> torch.Tensor:
 
     Examples
     --------
-    >>> band_to_dense(torch.tensor([[0.0, 1.0, 0.5], [0.5, 1.0, 0.0]]), band_columns(2, 1))
+    >>> band_to_dense(torch.tensor([[0.0, 1.0, 0.5], [0.5, 1.0, 0.0]]), band_column_table(2, 1))
     tensor([[1.0000, 0.5000],
             [0.5000, 1.0000]])
     """
@@ -213,7 +213,7 @@ def band_layout(weights: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | No
     half_width = _band_half_width(weights)
     if half_width > max_band_half_width(num_classes):
         return None
-    columns = band_columns(num_classes, half_width, weights.device)
+    columns = band_column_table(num_classes, half_width, weights.device)
     # Clamping moved exactly the entries outside 0..K-1: zero their (duplicate) weights.
     offsets = torch.arange(-half_width, half_width + 1, device=weights.device)
     inside = columns == torch.arange(num_classes, device=weights.device).unsqueeze(1) + offsets
@@ -412,7 +412,7 @@ class SoftTarget:
         if half_width is None:
             return self.log_table(), None
         band = log_soft_target_band(self.kind, self.num_classes, self.sigma, half_width)
-        return band, band_columns(self.num_classes, half_width)
+        return band, band_column_table(self.num_classes, half_width)
 
 
 def mix_onehot(

@@ -24,7 +24,6 @@ embedded sets use ``0..K-1``.
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import re
@@ -37,6 +36,8 @@ import numpy as np
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_X_y
+
+from ._compat import Interval, validate_parameter_constraints
 
 __all__ = [
     "OrdinalSplit",
@@ -113,12 +114,15 @@ class OrdinalSplit:
 # --------------------------------------------------------------------------- #
 
 
+def _check_parameter(name: str, value: object, constraint) -> None:
+    if isinstance(value, bool):  # scikit-learn's intervals let booleans through as 0/1
+        raise ValueError(f"{name} must be a number, got the boolean {value!r}.")
+    validate_parameter_constraints({name: [constraint]}, {name: value}, caller_name=__name__)
+
+
 def _check_int(value: object, name: str, minimum: int) -> int:
     """Return ``value`` as an int, or raise ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {type(value).__name__} {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    _check_parameter(name, value, Interval(numbers.Integral, minimum, None, closed="left"))
     return int(value)
 
 
@@ -468,10 +472,7 @@ def load_diabetes_ordinal(n_classes: int = 5, *, as_frame: bool = False) -> tupl
 
 
 def _check_noise(noise: object) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise ValueError(f"noise must be a real number, got {type(noise).__name__} {noise!r}.")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}.")
+    _check_parameter("noise", noise, Interval(numbers.Real, 0, None, closed="left"))
     return float(noise)
 
 
