@@ -1,4 +1,4 @@
-"""The issue-2 user story on real data: does tuning alpha x sigma (x rule) beat alpha = 0?
+"""Tuning on real data: does tuning alpha x sigma (x rule) beat alpha = 0?
 
 GridSearchCV (3-fold, neg MSE on the class index) inside a StandardScaler Pipeline on the
 training part of ERA holdout 0, then the test-split MSE of the refitted best model,
