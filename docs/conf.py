@@ -114,6 +114,7 @@ html_show_sourcelink = False
 # (callbacks/benchmark are picked up when present, so a new module needs only a line.)
 API_MODULES = [
     ("sk_ordinal_kl.classifier", "The estimator"),
+    ("sk_ordinal_kl.labels", "Labels and their two orders"),
     ("sk_ordinal_kl.losses", "Training criteria (the loss family)"),
     ("sk_ordinal_kl.targets", "Soft-target tables"),
     ("sk_ordinal_kl.decision", "Decision rules"),
@@ -140,7 +141,7 @@ def _module_page(name: str, title: str) -> str:
     heading = f"``{name}`` — {title}"
     lines = [heading, "=" * len(heading), "", f".. automodule:: {name}", "   :no-members:", ""]
     names = _public_names(module)
-    if name.endswith(".classifier"):
+    if name.endswith((".classifier", ".labels")):
         names = [n for n in names if n not in TOP_LEVEL]
     if name.endswith(".classifier"):
         lines += [

@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from sk_ordinal_kl import benchmark
-from sk_ordinal_kl._benchmark_cache import read_cached, write_atomic
-from sk_ordinal_kl._benchmark_peers import corn_probabilities
-from sk_ordinal_kl._benchmark_stats import t_interval, wilcoxon_p
+from sk_ordinal_kl.benchmark._cache import read_cached, write_atomic
+from sk_ordinal_kl.benchmark._peers import corn_probabilities
+from sk_ordinal_kl.benchmark._stats import t_interval, wilcoxon_p
 
 FAST = ["--quick", "--max-epochs", "3", "--no-progress", "--n-jobs", "1"]
 CHEAP_METHODS = ["ce", "ce_kl", "ce_kl_rule", "logreg"]

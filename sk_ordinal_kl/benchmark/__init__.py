@@ -55,12 +55,9 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._benchmark_cache import cache_key, cache_path, read_cached, write_atomic
-from ._benchmark_peers import CornLoss, CornMLPClassifier, corn_probabilities, rule_mse_scorer
-from ._benchmark_stats import METRICS, ci_table, paired_tests, score_split, win_tie_loss
-from ._markdown import markdown_table
-from .classifier import OrdinalKLClassifier
-from .datasets import (
+from .._markdown import markdown_table
+from ..classifier import OrdinalKLClassifier
+from ..datasets import (
     OrdinalSplit,
     holdout_splits,
     list_holdouts,
@@ -69,7 +66,10 @@ from .datasets import (
     load_orreview_holdout,
     make_ordinal_classification,
 )
-from .losses import LOSSES
+from ..losses import LOSSES
+from ._cache import cache_key, cache_path, read_cached, write_atomic
+from ._peers import CornLoss, CornMLPClassifier, corn_probabilities, rule_mse_scorer
+from ._stats import METRICS, ci_table, paired_tests, score_split, win_tie_loss
 
 __all__ = [
     "ALL_METHODS",
@@ -812,7 +812,7 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     Parameters
     ----------
     summary : DataFrame
-        Output of :func:`~sk_ordinal_kl._benchmark_stats.ci_table`.
+        Output of :func:`~sk_ordinal_kl.benchmark._stats.ci_table`.
 
     Returns
     -------
@@ -832,9 +832,9 @@ def tests_markdown(tests: pd.DataFrame, wtl: pd.DataFrame) -> str:
     Parameters
     ----------
     tests : DataFrame
-        Output of :func:`~sk_ordinal_kl._benchmark_stats.paired_tests`.
+        Output of :func:`~sk_ordinal_kl.benchmark._stats.paired_tests`.
     wtl : DataFrame
-        Output of :func:`~sk_ordinal_kl._benchmark_stats.win_tie_loss`.
+        Output of :func:`~sk_ordinal_kl.benchmark._stats.win_tie_loss`.
 
     Returns
     -------
@@ -913,7 +913,7 @@ def write_outputs(
     >>> paths = write_outputs(run, "benchmark_results")  # doctest: +SKIP
     >>> sorted(paths)[:2]  # doctest: +SKIP
     """
-    from ._benchmark_plots import plot_ci, plot_search_heatmap
+    from ._plots import plot_ci, plot_search_heatmap
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -1132,11 +1132,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     return 0
-
-
-if __name__ == "__main__":
-    # Run the importable module's main, not __main__'s: joblib workers unpickle tasks by
-    # module path, and "__main__" of a worker is not this file.
-    from sk_ordinal_kl.benchmark import main as _main
-
-    raise SystemExit(_main())

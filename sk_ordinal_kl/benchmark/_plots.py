@@ -26,7 +26,7 @@ def plot_ci(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path:
     Parameters
     ----------
     summary : DataFrame
-        Output of :func:`~sk_ordinal_kl._benchmark_stats.ci_table`.
+        Output of :func:`~sk_ordinal_kl.benchmark._stats.ci_table`.
     path : Path
         PNG file to write.
     metric : str, default="mse"

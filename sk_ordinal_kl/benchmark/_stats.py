@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .labels import labels_to_indices
-from .metrics import (
+from ..labels import labels_to_indices
+from ..metrics import (
     amae,
     mae_class_index,
     mse_class_index,

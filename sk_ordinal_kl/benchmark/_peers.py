@@ -18,9 +18,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .classifier import OrdinalKLClassifier
-from .decision import check_prediction_rule, predict_index
-from .metrics import ClassIndexScorer, mse_class_index
+from ..classifier import OrdinalKLClassifier
+from ..decision import check_prediction_rule, predict_index
+from ..metrics import ClassIndexScorer, mse_class_index
 
 __all__ = ["CornLoss", "CornMLPClassifier", "corn_probabilities", "rule_mse_scorer"]
 
