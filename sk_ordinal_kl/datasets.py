@@ -1,6 +1,6 @@
-"""Ordinal benchmark data: an orreview-format loader and embedded, download-free sets.
+"""Ordinal benchmark data: orreview-format and CSV loaders, and embedded, download-free sets.
 
-Two sources of ordinal data:
+Three sources of ordinal data:
 
 * **orreview holdout folders** — the layout of the archive of Gutiérrez et al.
   (IEEE TKDE 2016) and the ORCA toolbox::
@@ -17,22 +17,38 @@ Two sources of ordinal data:
   equal-frequency classes) and :func:`make_ordinal_classification` (a
   latent-variable generator). :func:`holdout_splits` cuts either into
   stratified random holdouts, mirroring the orreview protocol.
+* **mixed-type CSV folders** — real tabular data with string categories and
+  missing values::
+
+      <root>/<name>/<name>.csv     header row; empty cells are missing values
+      <root>/<name>/<name>.json    {"target": ..., "classes": [...], ...}
+
+  :func:`list_tabular_datasets` and :func:`load_tabular_csv` read them into a
+  :class:`TabularDataset`; :func:`stratified_holdouts` and
+  :func:`stratified_subsample` cut seeded, stratified index sets from labels of
+  any type, and :func:`sk_ordinal_kl.preprocessing.make_tabular_preprocessor`
+  turns the features into a dense float matrix.
 
 Labels from orreview files are returned exactly as written (``1..K``); the
-embedded sets use ``0..K-1``.
+embedded sets use ``0..K-1``; CSV labels are the declared classes of the JSON
+file (strings or numbers).
 """
 
 from __future__ import annotations
 
+import csv
+import json
+import math
 import numbers
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_X_y
@@ -41,14 +57,19 @@ from ._compat import Interval, validate_parameter_constraints
 
 __all__ = [
     "OrdinalSplit",
+    "TabularDataset",
     "holdout_splits",
     "list_holdouts",
     "list_orreview_datasets",
+    "list_tabular_datasets",
     "load_diabetes_ordinal",
     "load_holdout_or_embedded",
     "load_orreview",
     "load_orreview_holdout",
+    "load_tabular_csv",
     "make_ordinal_classification",
+    "stratified_holdouts",
+    "stratified_subsample",
 ]
 
 #: Sub-folder some archives use for the files of each dataset.
@@ -172,7 +193,8 @@ def list_orreview_datasets(root: str | os.PathLike[str]) -> list[str]:
 
     A sub-folder ``<name>`` counts as a dataset when it (or its ``matlab/``
     sub-folder) holds at least one ``train_<name>.<k>`` file with the matching
-    ``test_<name>.<k>``.
+    ``test_<name>.<k>``. Folders of CSV datasets (see
+    :func:`list_tabular_datasets`) hold no such pair and are not listed.
 
     Parameters
     ----------
@@ -404,6 +426,403 @@ def load_orreview(
 
 
 # --------------------------------------------------------------------------- #
+# Mixed-type CSV folders
+# --------------------------------------------------------------------------- #
+
+#: How many offending values an error message lists before it says "...".
+_SHOWN = 5
+
+
+@dataclass(frozen=True, eq=False)
+class TabularDataset:
+    """A mixed-type ordinal dataset read by :func:`load_tabular_csv`.
+
+    Instances are immutable (fields cannot be reassigned) and compare by
+    identity, since the fields are a DataFrame and arrays.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame of shape (n_samples, n_features)
+        Features, in the column order of the CSV file, without the target
+        column. Numeric columns have a numeric dtype, categorical columns hold
+        strings; missing values (empty cells) are NaN.
+    y : ndarray of shape (n_samples,)
+        Labels, typed like the declared classes: int64 when every class is an
+        integer, float64 when every class is a number, otherwise an object array
+        of the declared values (e.g. ``str``).
+    classes : list
+        Every label in ordinal order, exactly as declared; it may hold labels
+        that never occur in ``y``.
+    name : str
+        Dataset name.
+    description : str
+        Free text from the JSON file (empty if it has none).
+    path : Path
+        The dataset folder, ``<root>/<name>``.
+    target : str or None, default=None
+        Name of the target column in the CSV file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> data = TabularDataset(
+    ...     X=pd.DataFrame({"size": [1.0, 2.5, None]}),
+    ...     y=np.array(["low", "high", "low"], dtype=object),
+    ...     classes=["low", "mid", "high"],
+    ...     name="demo",
+    ...     description="",
+    ...     path=Path("demo"),
+    ... )
+    >>> data.y_index.tolist(), data.n_classes
+    ([0, 2, 0], 3)
+    """
+
+    X: pd.DataFrame
+    y: np.ndarray
+    classes: list
+    name: str
+    description: str
+    path: Path
+    target: str | None = None
+
+    @property
+    def n_classes(self) -> int:
+        """Number of declared classes ``K``, observed or not.
+
+        Returns
+        -------
+        n_classes : int
+            ``len(classes)``.
+        """
+        return len(self.classes)
+
+    @property
+    def y_index(self) -> np.ndarray:
+        """Ordinal index of each label: its position in ``classes``.
+
+        Returns
+        -------
+        y_index : ndarray of shape (n_samples,), dtype int64
+            Values in ``0..K-1``; a declared class that never occurs keeps its
+            place, so index distances follow the declared scale.
+
+        Raises
+        ------
+        ValueError
+            If a label of ``y`` is not one of ``classes``.
+        """
+        return _ordinal_codes(self.y, self.classes)
+
+
+def _ordinal_codes(y: np.ndarray, classes: Sequence) -> np.ndarray:
+    """Position of each label of ``y`` in ``classes``, or ValueError naming the strangers."""
+    codes = pd.Index(list(classes), dtype=object).get_indexer(
+        pd.Index(np.asarray(y, dtype=object))
+    )
+    unknown = codes < 0
+    if unknown.any():
+        strangers = list(dict.fromkeys(np.asarray(y, dtype=object)[unknown].tolist()))
+        raise ValueError(
+            f"y holds labels not in classes: {_preview(strangers)}; classes are "
+            f"{_preview(list(classes))}."
+        )
+    return codes.astype(np.int64)
+
+
+def _preview(values: Sequence) -> str:
+    """``'a', 'b', ... (12 in all)``: the first few values of a list, for error messages."""
+    shown = ", ".join(repr(v) for v in values[:_SHOWN])
+    if len(values) > _SHOWN:
+        shown += f", ... ({len(values)} in all)"
+    return shown
+
+
+def _tabular_paths(root: str | os.PathLike[str], name: str) -> tuple[Path, Path, Path]:
+    """``(folder, csv, json)`` of dataset ``name``; FileNotFoundError naming what is missing."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"tabular dataset root not found: {root}")
+    folder = root / name
+    if not folder.is_dir():
+        raise FileNotFoundError(f"dataset folder not found: {folder}")
+    csv_path, json_path = folder / f"{name}.csv", folder / f"{name}.json"
+    for path in (csv_path, json_path):
+        if not path.is_file():
+            raise FileNotFoundError(f"tabular dataset file not found: {path}")
+    return folder, csv_path, json_path
+
+
+def list_tabular_datasets(root: str | os.PathLike[str]) -> list[str]:
+    """Names of the mixed-type CSV datasets under ``root``.
+
+    A sub-folder ``<name>`` counts as a dataset when it holds both the files
+    ``<name>.csv`` and ``<name>.json``; the files are not opened. A folder can
+    mix these with orreview-format datasets: :func:`list_orreview_datasets`
+    lists the others, and a folder holding both kinds of files appears in both
+    lists.
+
+    Parameters
+    ----------
+    root : str or path-like
+        Folder whose sub-folders are datasets.
+
+    Returns
+    -------
+    names : list of str
+        Dataset names, sorted lexicographically.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``root`` is not a folder.
+
+    Examples
+    --------
+    >>> list_tabular_datasets("path/to/datasets-tabular")  # doctest: +SKIP
+    ['diamond-cut', 'loan-subgrade', 'movie-rating']
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"tabular dataset root not found: {root}")
+    names = [
+        entry.name
+        for entry in root.iterdir()
+        if entry.is_dir()
+        and (entry / f"{entry.name}.csv").is_file()
+        and (entry / f"{entry.name}.json").is_file()
+    ]
+    return sorted(names)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _read_metadata(path: Path) -> dict:
+    """Parse and validate the JSON description of a CSV dataset."""
+    text = _read_text(path)
+    if not text.strip():
+        raise ValueError(f"{path}: file is empty.")
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: malformed JSON ({exc}).") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: expected a JSON object, got {type(meta).__name__}.")
+    for key in ("target", "classes"):
+        if key not in meta:
+            raise ValueError(f"{path}: missing required key {key!r}.")
+    if not isinstance(meta["target"], str) or not meta["target"]:
+        raise ValueError(
+            f"{path}: 'target' must be a non-empty column name, got {meta['target']!r}."
+        )
+    _check_classes(meta["classes"], path)
+    for key in ("n_rows", "n_features"):
+        value = meta.get(key)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise ValueError(f"{path}: {key!r} must be a non-negative integer, got {value!r}.")
+    description = meta.get("description", "")
+    if description is None:
+        description = ""
+    if not isinstance(description, str):
+        raise ValueError(f"{path}: 'description' must be a string, got {description!r}.")
+    return meta
+
+
+def _check_classes(classes: object, path: Path) -> None:
+    """The declared classes: a non-empty list of distinct strings or finite numbers."""
+    if not isinstance(classes, list) or not classes:
+        raise ValueError(f"{path}: 'classes' must be a non-empty list of labels, got {classes!r}.")
+    bad = [c for c in classes if not (isinstance(c, str) or _is_number(c))]
+    bad += [c for c in classes if _is_number(c) and not math.isfinite(c)]
+    if bad:
+        raise ValueError(
+            f"{path}: 'classes' must hold strings or finite numbers; invalid: {_preview(bad)}."
+        )
+    # Two classes clash if they are equal (1 and 1.0) or are written alike in a CSV file
+    # (1 and "1"): a label could not tell them apart.
+    seen: dict[object, object] = {}
+    clashes = []
+    for c in classes:
+        keys = [("text", str(c))] + ([("number", float(c))] if _is_number(c) else [])
+        if any(key in seen for key in keys):
+            clashes.append(c)
+        seen.update(dict.fromkeys(keys, c))
+    if clashes:
+        raise ValueError(f"{path}: duplicate classes in 'classes': {_preview(clashes)}.")
+
+
+def _read_header(path: Path) -> list[str]:
+    """Column names from the first line of a CSV file; ValueError if it has none."""
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path}: file is empty (0 bytes).")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text ({exc.reason}).") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: malformed CSV header ({exc}).") from None
+    if not any(column.strip() for column in header):
+        raise ValueError(f"{path}: file is empty (no header row).")
+    duplicates = sorted({column for column in header if header.count(column) > 1})
+    if duplicates:
+        raise ValueError(f"{path}: duplicate column names in the header: {_preview(duplicates)}.")
+    return header
+
+
+def _labels_from_text(
+    text: pd.Series, classes: list, csv_path: Path, json_path: Path
+) -> tuple[np.ndarray, np.ndarray]:
+    """Map the target cells (read as text) onto the declared classes.
+
+    A cell matches a class written the same way (``"B3"``, ``"7"``), or, when it
+    reads as a number, a numeric class of equal value (``"7.0"`` matches ``7``).
+    Returns the labels, typed like the classes, and their ordinal index.
+    """
+    by_text = {str(c): i for i, c in enumerate(classes)}
+    by_value = {float(c): i for i, c in enumerate(classes) if _is_number(c)}
+    codes_of: dict[str, int] = {}
+    unknown = []
+    for value in pd.unique(text):
+        code = by_text.get(value)
+        if code is None and by_value:
+            try:
+                code = by_value.get(float(value))
+            except ValueError:
+                code = None
+        if code is None:
+            unknown.append(value)
+        else:
+            codes_of[value] = code
+    if unknown:
+        raise ValueError(
+            f"{csv_path}: target column {text.name!r} holds {len(unknown)} label(s) not "
+            f"declared in {json_path.name}: {_preview(unknown)}. Declared classes: "
+            f"{_preview(classes)}."
+        )
+    codes = text.map(codes_of).to_numpy(dtype=np.int64)
+    if all(isinstance(c, numbers.Integral) and not isinstance(c, bool) for c in classes):
+        declared = np.asarray(classes, dtype=np.int64)
+    elif all(_is_number(c) for c in classes):
+        declared = np.asarray(classes, dtype=np.float64)
+    else:
+        declared = np.empty(len(classes), dtype=object)
+        declared[:] = classes
+    return declared[codes], codes
+
+
+def load_tabular_csv(root: str | os.PathLike[str], name: str) -> TabularDataset:
+    """Read a mixed-type ordinal dataset from ``<root>/<name>/<name>.{csv,json}``.
+
+    The CSV file has a header row; columns are typed by pandas (numbers where
+    every cell parses as one, strings otherwise). Only empty cells are missing
+    values: text such as ``"NA"`` or ``"None"`` stays a category. The JSON file
+    is an object with the keys
+
+    * ``"target"`` (required): the name of the label column;
+    * ``"classes"`` (required): every label in ordinal order, as strings or
+      numbers; labels that never occur keep their place on the scale;
+    * ``"n_rows"``, ``"n_features"`` (optional): checked against the CSV file;
+    * ``"description"`` (optional): free text.
+
+    Target cells are read as text and matched to the classes written the same
+    way, or to a numeric class of equal value (``"7.0"`` matches ``7``); the
+    labels returned are the declared values.
+
+    Parameters
+    ----------
+    root : str or path-like
+        Folder whose sub-folders are datasets.
+    name : str
+        Dataset name: the sub-folder and the stem of both files.
+
+    Returns
+    -------
+    dataset : TabularDataset
+        Features as a DataFrame (target column dropped), labels typed like the
+        declared classes, the classes, name, description and folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the root, the dataset folder, the CSV or the JSON file is missing; the
+        message names the path.
+    ValueError
+        If a file is malformed; the message names the file and the problem:
+        malformed JSON, a missing ``"target"`` or ``"classes"`` key, classes not a
+        non-empty list of distinct strings or numbers, an empty CSV file (0 bytes
+        or no data rows), duplicate column names, no target column or no feature
+        column, empty target cells, labels not among the classes, or row and
+        feature counts that differ from the declared ``n_rows`` / ``n_features``.
+
+    Examples
+    --------
+    >>> data = load_tabular_csv("path/to/datasets-tabular", "diamond-cut")  # doctest: +SKIP
+    >>> data.X.shape, data.classes  # doctest: +SKIP
+    ((20000, 9), ['Fair', 'Good', 'Very Good', 'Premium', 'Ideal'])
+    >>> data.y[:2], data.y_index[:2]  # doctest: +SKIP
+    (array(['Ideal', 'Ideal'], dtype=object), array([4, 4]))
+    """
+    name = _check_name(name)
+    folder, csv_path, json_path = _tabular_paths(root, name)
+    meta = _read_metadata(json_path)
+    target, classes = meta["target"], list(meta["classes"])
+
+    header = _read_header(csv_path)
+    if target not in header:
+        raise ValueError(
+            f"{csv_path}: target column {target!r} (declared in {json_path.name}) is not in "
+            f"the header; columns are {_preview(header)}."
+        )
+    if len(header) < 2:
+        raise ValueError(f"{csv_path}: needs at least one feature column besides {target!r}.")
+    try:
+        frame = pd.read_csv(
+            csv_path,
+            encoding="utf-8-sig",
+            dtype={target: str},
+            keep_default_na=False,
+            na_values=[""],
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{csv_path}: malformed CSV ({exc}).") from None
+    if frame.shape[0] == 0:
+        raise ValueError(f"{csv_path}: file holds a header but no data rows.")
+
+    text = frame[target]
+    missing = np.flatnonzero(text.isna().to_numpy())
+    if missing.size:
+        rows = [int(r) + 1 for r in missing]
+        raise ValueError(
+            f"{csv_path}: target column {target!r} is empty in {missing.size} data row(s) "
+            f"(1-based, header not counted): {_preview(rows)}."
+        )
+    y, _ = _labels_from_text(text, classes, csv_path, json_path)
+    X = frame.drop(columns=[target])
+
+    for key, found in (("n_rows", X.shape[0]), ("n_features", X.shape[1])):
+        declared = meta.get(key)
+        if declared is not None and declared != found:
+            raise ValueError(
+                f"{csv_path}: {found} {key.removeprefix('n_')}, but {json_path.name} declares "
+                f"{key}={declared}."
+            )
+    return TabularDataset(
+        X=X,
+        y=y,
+        classes=classes,
+        name=name,
+        description=meta.get("description") or "",
+        path=folder,
+        target=target,
+    )
+
+
+# --------------------------------------------------------------------------- #
 # Embedded sets
 # --------------------------------------------------------------------------- #
 
@@ -465,8 +884,6 @@ def load_diabetes_ordinal(n_classes: int = 5, *, as_frame: bool = False) -> tupl
     y = _equal_frequency_labels(target, n_classes)
     if not as_frame:
         return np.asarray(bunch.data, dtype=np.float64), y
-    import pandas as pd
-
     dtype = pd.CategoricalDtype(categories=list(range(n_classes)), ordered=True)
     return bunch.data, pd.Series(y, index=bunch.data.index, name="target", dtype=dtype)
 
@@ -638,6 +1055,227 @@ def holdout_splits(
         OrdinalSplit(X[train], y[train], X[test], y[test], name, k)
         for k, (train, test) in enumerate(splitter.split(X, y))
     ]
+
+
+def _check_label_vector(y: object) -> np.ndarray:
+    """``y`` as a 1-D array without missing values, or ValueError."""
+    values = np.asarray(y)
+    if values.ndim != 1:
+        raise ValueError(f"y must be one-dimensional, got shape {values.shape}.")
+    if values.shape[0] == 0:
+        raise ValueError("y is empty.")
+    missing = np.flatnonzero(pd.isna(values))
+    if missing.size:
+        raise ValueError(
+            f"y holds {missing.size} missing label(s), at positions {_preview(missing.tolist())}."
+        )
+    return values
+
+
+def _ordinal_codes_of(y: object, classes: Sequence | None) -> np.ndarray:
+    """Ordinal index of each label: by ``classes``, an ordered categorical's order, or sorting."""
+    values = _check_label_vector(y)
+    dtype = getattr(y, "dtype", None)
+    if classes is None and isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
+        classes = list(dtype.categories)
+    if classes is not None:
+        return _ordinal_codes(values, classes)
+    try:
+        return np.unique(values, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    except TypeError:
+        raise ValueError(
+            "y mixes labels that cannot be sorted; pass classes=[...] in ordinal order."
+        ) from None
+
+
+def _merge_rare_classes(counts: np.ndarray, min_count: int) -> np.ndarray:
+    """Stratum of each class: classes in ordinal order, grouped until each group has ``min_count``.
+
+    Walking up the scale, a class joins the classes below it until their group holds
+    ``min_count`` samples; a short group left at the top joins the group below it.
+    """
+    groups = np.empty(counts.shape[0], dtype=np.int64)
+    group, filled = 0, 0
+    for k, count in enumerate(counts):
+        groups[k] = group
+        filled += count
+        if filled >= min_count:
+            group, filled = group + 1, 0
+    if filled and group > 0:  # a short group at the top joins its lower neighbour
+        groups[groups == group] = group - 1
+    return groups
+
+
+def _strata(codes: np.ndarray, max_strata: int) -> np.ndarray:
+    """Stratum of each sample: rare classes merged with ordinal neighbours.
+
+    Uses the smallest group size ``m >= 2`` (every stratum needs two samples) that
+    leaves at most ``max_strata`` strata (the train and the test part each need one
+    sample per stratum); the number of strata never grows with ``m``.
+    """
+    counts = np.bincount(codes)
+    lo, hi = 2, max(2, int(codes.shape[0]))
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if np.unique(_merge_rare_classes(counts, mid)[counts > 0]).size <= max_strata:
+            hi = mid
+        else:
+            lo = mid + 1
+    return _merge_rare_classes(counts, lo)[codes]
+
+
+def _test_count(test_size: object, n_samples: int) -> int:
+    """Number of test samples for ``test_size`` (a fraction or a count), or ValueError."""
+    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
+        n_test = int(test_size)
+    elif isinstance(test_size, numbers.Real) and not isinstance(test_size, bool):
+        if not 0 < test_size < 1:
+            raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}.")
+        n_test = math.ceil(float(test_size) * n_samples)
+    else:
+        raise ValueError(f"test_size must be a fraction or an integer, got {test_size!r}.")
+    if not 1 <= n_test <= n_samples - 1:
+        raise ValueError(
+            f"test_size={test_size!r} gives {n_test} test samples out of {n_samples}; "
+            "train and test each need at least one."
+        )
+    return n_test
+
+
+def stratified_holdouts(
+    y: object,
+    n_holdouts: int = 10,
+    test_size: float = 0.25,
+    random_state: int | np.random.RandomState | None = 0,
+    *,
+    classes: Sequence | None = None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Seeded, stratified train/test index splits for labels of any type.
+
+    Built on :class:`sklearn.model_selection.StratifiedShuffleSplit`: each test
+    set keeps the class proportions of ``y`` (a class of ``n_k`` samples gets
+    ``n_k * n_test / n_samples`` test samples, rounded up or down). Holdout ``k``
+    does not depend on ``n_holdouts`` when ``random_state`` is an int: asking for
+    more holdouts only appends new ones.
+
+    Classes too rare to stratify are merged, **for stratification only**, with
+    their ordinal neighbours: walking up the scale, a class joins the classes
+    below it until their group holds two samples (a short group at the top joins
+    the group below). If there are still more groups than train or test samples,
+    the group size grows until there are not. The labels themselves are untouched.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels: strings, integers, an ordered pandas Categorical, ... No missing
+        values.
+    n_holdouts : int, default=10
+        Number of holdouts, at least 1.
+    test_size : float or int, default=0.25
+        Test fraction in ``(0, 1)`` (the test part has ``ceil(test_size *
+        n_samples)`` samples), or absolute number of test samples.
+    random_state : int, RandomState instance or None, default=0
+        Seed of the splitter; an int gives reproducible holdouts.
+    classes : sequence, optional
+        Every label in ordinal order (e.g. :attr:`TabularDataset.classes`); it
+        decides which classes are neighbours. By default the categories of an
+        ordered Categorical, else the sorted labels.
+
+    Returns
+    -------
+    holdouts : list of (ndarray, ndarray)
+        ``n_holdouts`` pairs ``(train_idx, test_idx)`` of int64 positions into
+        ``y``, each sorted increasingly; within a pair they are disjoint and
+        together cover ``0..n_samples-1``.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is empty, not 1-D or has missing values, a label is not in
+        ``classes``, ``n_holdouts`` is not a positive integer, or ``test_size``
+        leaves the train or the test part empty.
+
+    Examples
+    --------
+    One ``"high"`` label is too rare to stratify alone: it shares a stratum with
+    ``"mid"``, so every test set holds 2 ``"low"`` and 2 of ``"mid"``/``"high"``.
+
+    >>> y = np.array(["low"] * 8 + ["mid"] * 7 + ["high"])
+    >>> holdouts = stratified_holdouts(y, n_holdouts=3, classes=["low", "mid", "high"])
+    >>> [(len(train), len(test)) for train, test in holdouts]
+    [(12, 4), (12, 4), (12, 4)]
+    >>> [int((y[test] == "low").sum()) for _, test in holdouts]
+    [2, 2, 2]
+    """
+    n_holdouts = _check_int(n_holdouts, "n_holdouts", 1)
+    codes = _ordinal_codes_of(y, classes)
+    n_samples = codes.shape[0]
+    n_test = _test_count(test_size, n_samples)
+    strata = _strata(codes, min(n_test, n_samples - n_test))
+    splitter = StratifiedShuffleSplit(
+        n_splits=n_holdouts, test_size=n_test, random_state=random_state
+    )
+    return [
+        (np.sort(train).astype(np.int64), np.sort(test).astype(np.int64))
+        for train, test in splitter.split(np.zeros((n_samples, 1)), strata)
+    ]
+
+
+def stratified_subsample(
+    y: object,
+    n: int,
+    random_state: int | np.random.RandomState | None = 0,
+    *,
+    classes: Sequence | None = None,
+) -> np.ndarray:
+    """Positions of a seeded, stratified random subsample of ``n`` labels.
+
+    The subsample keeps the class proportions of ``y`` (a class of ``n_k``
+    samples contributes ``n_k * n / n_samples`` of them, rounded up or down);
+    classes too rare to stratify are merged with their ordinal neighbours as in
+    :func:`stratified_holdouts`. Typical use: a smaller training set, cut from
+    the training part of a holdout, for learning curves.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels of any type, without missing values.
+    n : int
+        Subsample size, at least 1; ``n >= n_samples`` returns every position.
+    random_state : int, RandomState instance or None, default=0
+        Seed; an int gives a reproducible subsample.
+    classes : sequence, optional
+        Every label in ordinal order (see :func:`stratified_holdouts`).
+
+    Returns
+    -------
+    indices : ndarray of shape (min(n, n_samples),), dtype int64
+        Positions into ``y``, sorted increasingly.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer, ``y`` is empty, not 1-D or has
+        missing values, or a label is not in ``classes``.
+
+    Examples
+    --------
+    >>> y = np.repeat([0, 1, 2], [50, 30, 20])
+    >>> idx = stratified_subsample(y, 10, random_state=0)
+    >>> np.bincount(y[idx]).tolist()
+    [5, 3, 2]
+    """
+    n = _check_int(n, "n", 1)
+    codes = _ordinal_codes_of(y, classes)
+    n_samples = codes.shape[0]
+    if n >= n_samples:
+        return np.arange(n_samples, dtype=np.int64)
+    strata = _strata(codes, min(n, n_samples - n))
+    splitter = StratifiedShuffleSplit(
+        n_splits=1, train_size=n, test_size=n_samples - n, random_state=random_state
+    )
+    subsample, _ = next(splitter.split(np.zeros((n_samples, 1)), strata))
+    return np.sort(subsample).astype(np.int64)
 
 
 DATA_DIR_ENV = "SK_ORDINAL_KL_DATA_DIR"

@@ -24,8 +24,10 @@ PUBLIC_MODULES = (
     "losses",
     "targets",
     "decision",
+    "conformal",
     "metrics",
     "datasets",
+    "preprocessing",
     "modules",
     "batching",
 )
