@@ -9,6 +9,8 @@ __version__ = "0.1.0"
 
 from .callbacks import SigmaSchedule
 from .classifier import OrdinalKLClassifier
+from .conformal import OrdinalConformalClassifier
+from .decision import TunedOrdinalDecisionCV
 from .labels import ClassOrderWarning
 from .losses import LOSSES, GaussianKLCrossEntropy
 
@@ -16,7 +18,9 @@ __all__ = [
     "LOSSES",
     "ClassOrderWarning",
     "GaussianKLCrossEntropy",
+    "OrdinalConformalClassifier",
     "OrdinalKLClassifier",
     "SigmaSchedule",
+    "TunedOrdinalDecisionCV",
     "__version__",
 ]

@@ -1,0 +1,387 @@
+"""Split conformal sets: finite-sample coverage, contiguity, hand-computed answers, errors.
+
+The coverage tests use a fixed pool of probability rows from a known synthetic model
+(miscalibrated on purpose: the truth is drawn from a flatter distribution than the one
+predicted) and a pass-through "classifier" whose ``predict_proba`` returns its input,
+so that hundreds of calibration/test splits cost no model fitting.
+
+The bound. With ``n`` calibration samples and continuous scores, the coverage of one
+split conditional on its calibration set is ``Beta(r, n + 1 - r)`` with
+``r = ceil((n + 1) * level)`` (mean ``r / (n + 1) >= level``), and the empirical coverage
+of ``m`` test samples adds binomial noise ``level (1 - level) / m``. The mean over
+``R`` independent splits therefore has standard deviation at most
+``sd = sqrt((Var_Beta + level (1 - level) / m) / R)``, and the tests require
+``mean >= level - 5 sd`` (a correct implementation fails with probability < 1e-6).
+With ``n = 20`` and ``level = 0.9`` an off-by-one quantile (``floor`` instead of
+``ceil``, or ``n`` instead of ``n + 1``) covers only ``18 / 21 = 0.857`` in expectation,
+far below the bound (0.885): ``test_broken_quantile_fails_the_coverage_check`` runs the
+same check with such a quantile and asserts that it fails.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl import conformal as conformal_module
+from sk_ordinal_kl.conformal import (
+    OrdinalConformalClassifier,
+    conformal_rank,
+    conformity_scores,
+    coverage_by_set_size,
+    coverage_score,
+    mean_interval_width,
+    min_calibration_samples,
+)
+from sk_ordinal_kl.datasets import make_ordinal_classification
+from sk_ordinal_kl.labels import ordinal_classes_of
+
+LEVEL = 0.9
+N_CAL = 20
+N_TEST = 100
+REPS = 500
+Z = 5.0
+
+
+class PassThrough(ClassifierMixin, BaseEstimator):
+    """A fitted "model" whose probabilities are its inputs."""
+
+    def fit(self, X, y):
+        self.classes_ = np.arange(np.asarray(X).shape[1])
+        return self
+
+    def predict_proba(self, X):
+        return np.asarray(X, dtype=np.float64)
+
+    def predict(self, X):
+        return np.argmax(np.asarray(X), axis=1)
+
+
+def _pool(seed=0, n=20_000, k=5):
+    rng = np.random.default_rng(seed)
+    centre = rng.uniform(-0.5, k - 0.5, n)
+    width = rng.uniform(0.3, 2.0, n)
+    logits = -((np.arange(k)[None] - centre[:, None]) ** 2) / (2 * width[:, None] ** 2)
+    proba = np.exp(logits)
+    proba /= proba.sum(axis=1, keepdims=True)
+    truth = np.exp(logits / 2.0)  # flatter than predicted: the model is overconfident
+    truth /= truth.sum(axis=1, keepdims=True)
+    y = (truth.cumsum(axis=1) > rng.uniform(size=(n, 1))).argmax(axis=1)
+    return proba, y
+
+
+PROBA, Y = _pool()
+MODEL = PassThrough().fit(PROBA, Y)
+
+
+def _mean_coverage(method, randomized):
+    rng = np.random.default_rng(1)
+    coverages = []
+    for rep in range(REPS):
+        rows = rng.choice(len(Y), N_CAL + N_TEST, replace=False)
+        cal, test = rows[:N_CAL], rows[N_CAL:]
+        model = OrdinalConformalClassifier(
+            MODEL,
+            confidence_level=LEVEL,
+            method=method,
+            randomized=randomized,
+            prefit=True,
+            random_state=rep,
+        ).conformalize(PROBA[cal], Y[cal])
+        coverages.append(coverage_score(Y[test], model.predict_set(PROBA[test])))
+    return float(np.mean(coverages))
+
+
+def _sd_of_mean(rank):
+    a, b = rank, N_CAL + 1 - rank
+    beta_var = a * b / ((a + b) ** 2 * (a + b + 1))
+    return math.sqrt((beta_var + LEVEL * (1 - LEVEL) / N_TEST) / REPS)
+
+
+LOWER_BOUND = LEVEL - Z * _sd_of_mean(conformal_rank(N_CAL, LEVEL))
+
+
+@pytest.mark.parametrize("method", ["aps", "rps"])
+def test_marginal_coverage_is_at_least_the_level(method):
+    coverage = _mean_coverage(method, randomized=False)
+    print(f"{method}: mean coverage {coverage:.4f}, bound {LOWER_BOUND:.4f}")
+    assert coverage >= LOWER_BOUND
+    # Not absurdly conservative either: at most the ceil-rank expectation plus noise
+    # and the rare sets that only hold their anchor.
+    assert coverage <= conformal_rank(N_CAL, LEVEL) / (N_CAL + 1) + 0.02
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda n, level: int(np.floor((n + 1) * level)),  # floor instead of ceil
+        lambda n, level: int(np.ceil(n * level)),  # no + 1
+    ],
+    ids=["floor", "no_plus_one"],
+)
+def test_broken_quantile_fails_the_coverage_check(monkeypatch, broken):
+    monkeypatch.setattr(conformal_module, "conformal_rank", broken)
+    coverage = _mean_coverage("aps", randomized=False)
+    print(f"broken quantile: mean coverage {coverage:.4f}, bound {LOWER_BOUND:.4f}")
+    assert coverage < LOWER_BOUND, (coverage, LOWER_BOUND)
+
+
+@pytest.mark.parametrize("method", ["aps", "rps"])
+def test_randomized_coverage_is_close_to_the_level_from_both_sides(method):
+    coverage = _mean_coverage(method, randomized=True)
+    # Smoothed p-values: the coverage of one split is Beta((n+1) level, (n+1)(1-level)).
+    a, b = (N_CAL + 1) * LEVEL, (N_CAL + 1) * (1 - LEVEL)
+    beta_var = a * b / ((a + b) ** 2 * (a + b + 1))
+    sd = math.sqrt((beta_var + LEVEL * (1 - LEVEL) / N_TEST) / REPS)
+    print(f"{method} randomized: mean coverage {coverage:.4f} ± {Z * sd:.4f}")
+    assert abs(coverage - LEVEL) <= Z * sd
+
+
+def test_randomized_sets_are_smaller_than_deterministic_ones():
+    cal, test = slice(0, 200), slice(200, 2200)
+    widths = [
+        mean_interval_width(
+            OrdinalConformalClassifier(MODEL, prefit=True, randomized=r, random_state=0)
+            .conformalize(PROBA[cal], Y[cal])
+            .predict_set(PROBA[test])
+        )
+        for r in (False, True)
+    ]
+    assert widths[1] <= widths[0]
+
+
+# --------------------------------------------------------------------------- #
+# Known answers
+# --------------------------------------------------------------------------- #
+CAL_PROBA = np.array(
+    [[0.5, 0.25, 0.25], [0.25, 0.5, 0.25], [0.25, 0.25, 0.5], [0.125, 0.75, 0.125]]
+)
+CAL_Y = np.array([0, 2, 1, 1])
+MODEL3 = PassThrough().fit(CAL_PROBA, CAL_Y)
+
+
+def test_aps_known_answer():
+    # Greedy growth from the mode, the lower neighbour on ties:
+    # row 0 -> 0 (0.5), 1 (0.75), 2 (1.0); row 1 -> 1 (0.5), 0 (0.75), 2 (1.0); ...
+    scores = conformity_scores(CAL_PROBA, "aps")
+    np.testing.assert_array_equal(
+        scores, [[0.5, 0.75, 1.0], [0.75, 0.5, 1.0], [1.0, 0.75, 0.5], [0.875, 0.75, 1.0]]
+    )
+    model = OrdinalConformalClassifier(MODEL3, confidence_level=0.6, prefit=True)
+    model.conformalize(CAL_PROBA, CAL_Y)
+    # Calibration scores 0.5, 1.0, 0.75, 0.75; rank ceil(5 * 0.6) = 3 -> 0.75.
+    np.testing.assert_array_equal(model.conformity_scores_, [0.5, 0.75, 0.75, 1.0])
+    assert model.quantile_ == 0.75
+    test = np.array([[0.25, 0.5, 0.25], [0.0625, 0.875, 0.0625], [0.5, 0.5, 0.0]])
+    np.testing.assert_array_equal(
+        model.predict_set(test), [[True, True, False], [False, True, False], [True, False, False]]
+    )
+    np.testing.assert_array_equal(model.predict_interval(test), [[0, 1], [1, 1], [0, 0]])
+
+
+def test_rps_known_answer():
+    # s = 1 - min(F(k), S(k)): row 3 has F = (1/8, 7/8, 1), S = (1, 7/8, 1/8).
+    scores = conformity_scores(CAL_PROBA, "rps")
+    np.testing.assert_array_equal(
+        scores,
+        [[0.5, 0.5, 0.75], [0.75, 0.25, 0.75], [0.75, 0.5, 0.5], [0.875, 0.125, 0.875]],
+    )
+    model = OrdinalConformalClassifier(MODEL3, confidence_level=0.6, method="rps", prefit=True)
+    model.conformalize(CAL_PROBA, CAL_Y)
+    np.testing.assert_array_equal(model.conformity_scores_, [0.125, 0.5, 0.5, 0.75])
+    assert model.quantile_ == 0.5
+    test = np.array([[0.25, 0.5, 0.25], [0.5, 0.25, 0.25], [0.25, 0.25, 0.5]])
+    np.testing.assert_array_equal(model.predict_interval(test), [[1, 1], [0, 1], [1, 2]])
+
+
+def test_randomized_aps_score_and_rank_formulas():
+    q = np.array([[0.125, 0.125, 0.5, 0.25]])
+    # Mass before joining plus u times the class's probability (order 2, 3, 1, 0).
+    np.testing.assert_allclose(
+        conformity_scores(q, "aps", u=np.array([0.5])), [[0.9375, 0.8125, 0.25, 0.625]]
+    )
+    assert [conformal_rank(n, 0.9) for n in (9, 10, 50, 99)] == [9, 10, 46, 90]
+    assert [min_calibration_samples(level) for level in (0.5, 0.8, 0.9, 0.95)] == [1, 4, 9, 19]
+
+
+def test_sets_are_never_empty_and_contain_the_anchor():
+    cal, test = slice(0, 30), slice(30, 3000)
+    for method in ("aps", "rps"):
+        model = OrdinalConformalClassifier(MODEL, confidence_level=0.5, method=method)
+        model.set_params(prefit=True).conformalize(PROBA[cal], Y[cal])
+        sets = model.predict_set(PROBA[test])
+        assert sets.any(axis=1).all()
+
+
+# --------------------------------------------------------------------------- #
+# Contiguity and label orders
+# --------------------------------------------------------------------------- #
+def _assert_contiguous(ordinal_sets):
+    for row in ordinal_sets:
+        members = np.flatnonzero(row)
+        assert len(members) > 0
+        assert members[-1] - members[0] + 1 == len(members), row
+
+
+ORDER = ["low", "mid", "high", "very high", "extreme"]  # not sorted
+
+
+@pytest.fixture(scope="module")
+def string_data():
+    X, y_index = make_ordinal_classification(n_samples=900, n_classes=5, random_state=0)
+    y = np.array(ORDER, dtype=object)[y_index]
+    return X, y
+
+
+@pytest.mark.parametrize("method", ["aps", "rps"])
+@pytest.mark.parametrize("randomized", [False, True])
+def test_sets_are_contiguous_in_ordinal_order_for_string_labels(string_data, method, randomized):
+    X, y = string_data
+    model = OrdinalConformalClassifier(
+        LogisticRegression(max_iter=500),
+        confidence_level=0.8,
+        method=method,
+        randomized=randomized,
+        random_state=0,
+        classes=ORDER,
+    )
+    model.fit(X[:300], y[:300]).conformalize(X[300:600], y[300:600])
+    assert list(model.ordinal_classes_) == ORDER
+    assert list(model.classes_) == sorted(ORDER)
+    assert list(ordinal_classes_of(model)) == ORDER
+    sets = model.predict_set(X[600:])
+    ordinal_sets = sets[:, [list(model.classes_).index(label) for label in ORDER]]
+    _assert_contiguous(ordinal_sets)
+    intervals = model.predict_interval(X[600:])
+    rank = {label: i for i, label in enumerate(ORDER)}
+    for row, (low, high) in zip(ordinal_sets, intervals, strict=True):
+        assert np.flatnonzero(row)[[0, -1]].tolist() == [rank[low], rank[high]]
+    # The metrics agree on sets and intervals.
+    sets_cov = coverage_score(y[600:], sets, classes=ORDER)
+    assert sets_cov == coverage_score(y[600:], intervals, classes=ORDER)
+    assert mean_interval_width(sets, classes=ORDER) == mean_interval_width(
+        intervals, classes=ORDER
+    )
+    assert sets_cov > 0.7
+
+
+def test_ordinal_estimator_with_reversed_string_order(string_data):
+    X, y = string_data
+    reversed_order = ORDER[::-1]
+    net = OrdinalKLClassifier(classes=reversed_order, max_epochs=3, random_state=0)
+    model = OrdinalConformalClassifier(make_pipeline(StandardScaler(), net), random_state=0)
+    model.fit(X[:300], y[:300]).conformalize(X[300:600], y[300:600])
+    assert list(model.ordinal_classes_) == reversed_order
+    intervals = model.predict_interval(X[600:700])
+    rank = {label: i for i, label in enumerate(reversed_order)}
+    assert all(rank[low] <= rank[high] for low, high in intervals)
+    sets = model.predict_set(X[600:700])
+    _assert_contiguous(sets[:, [list(model.classes_).index(lab) for lab in reversed_order]])
+
+
+def test_in_a_pipeline_and_as_its_last_step():
+    X, y = make_ordinal_classification(n_samples=400, n_classes=4, random_state=1)
+    wrapped = OrdinalConformalClassifier(
+        make_pipeline(StandardScaler(), LogisticRegression()), confidence_level=0.8
+    ).fit(X[:200], y[:200])
+    wrapped.conformalize(X[200:300], y[200:300])
+    assert wrapped.predict_set(X[300:]).shape == (100, 4)
+    np.testing.assert_array_equal(wrapped.predict(X[300:]), wrapped.estimator_.predict(X[300:]))
+    pipe = make_pipeline(
+        StandardScaler(), OrdinalConformalClassifier(LogisticRegression(), confidence_level=0.8)
+    ).fit(X[:200], y[:200])
+    last = pipe[-1].conformalize(pipe[:-1].transform(X[200:300]), y[200:300])
+    np.testing.assert_array_equal(
+        last.predict_interval(pipe[:-1].transform(X[300:])), wrapped.predict_interval(X[300:])
+    )
+    assert pipe.predict(X[300:]).shape == (100,)
+
+
+def test_clone_and_get_params():
+    model = OrdinalConformalClassifier(LogisticRegression(C=2.0), method="rps", classes=[0, 1])
+    params = model.get_params()
+    assert params["estimator__C"] == 2.0 and params["method"] == "rps"
+    copy = clone(model)
+    assert copy.get_params()["estimator__C"] == 2.0
+    assert not hasattr(copy, "estimator_")
+
+
+# --------------------------------------------------------------------------- #
+# Errors
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("level", [0, 0.0, 1, 1.0, 1.5, -0.1])
+def test_confidence_level_outside_the_open_unit_interval(level):
+    with pytest.raises(ValueError, match=r"confidence_level must be in \(0, 1\)"):
+        OrdinalConformalClassifier(MODEL, confidence_level=level, prefit=True).conformalize(
+            PROBA[:50], Y[:50]
+        )
+
+
+def test_too_few_calibration_samples_says_how_many():
+    model = OrdinalConformalClassifier(MODEL, confidence_level=0.9, prefit=True)
+    with pytest.raises(ValueError, match=r"too few calibration samples.*need at least 9, got 8"):
+        model.conformalize(PROBA[:8], Y[:8])
+    model.conformalize(PROBA[:9], Y[:9])  # exactly enough: the largest score
+    assert model.quantile_ == model.conformity_scores_[-1]
+
+
+def test_calibration_labels_not_seen_in_fit_are_named():
+    X, y = make_ordinal_classification(n_samples=200, n_classes=3, random_state=0)
+    model = OrdinalConformalClassifier(LogisticRegression()).fit(X[:100], y[:100])
+    y_cal = y[100:].copy()
+    y_cal[:2] = 7
+    with pytest.raises(ValueError, match=r"labels not seen in fit: \[7\]"):
+        model.conformalize(X[100:], y_cal)
+
+
+def test_predict_before_conformalize_says_what_to_call():
+    X, y = make_ordinal_classification(n_samples=100, n_classes=3, random_state=0)
+    model = OrdinalConformalClassifier(LogisticRegression()).fit(X, y)
+    for method in (model.predict_set, model.predict_interval):
+        with pytest.raises(NotFittedError, match="conformalize") as info:
+            method(X)
+        assert isinstance(info.value, ValueError)
+    with pytest.raises(NotFittedError, match="call fit"):
+        OrdinalConformalClassifier(LogisticRegression()).conformalize(X, y)
+
+
+def test_prefit_fit_and_missing_predict_proba_errors():
+    X, y = make_ordinal_classification(n_samples=100, n_classes=3, random_state=0)
+    with pytest.raises(ValueError, match="call conformalize"):
+        OrdinalConformalClassifier(LogisticRegression(), prefit=True).fit(X, y)
+    with pytest.raises(ValueError, match="no predict_proba"):
+        OrdinalConformalClassifier(SVC()).fit(X, y)
+    with pytest.raises(ValueError, match="method"):
+        OrdinalConformalClassifier(LogisticRegression(), method="lac").fit(X, y)
+
+
+# --------------------------------------------------------------------------- #
+# Metrics
+# --------------------------------------------------------------------------- #
+def test_metrics_on_hand_made_sets():
+    classes = ["low", "mid", "high"]  # sets below in sorted order: high, low, mid
+    sets = np.array([[False, True, False], [True, False, True], [True, True, True]])
+    y_true = ["low", "low", "mid"]
+    assert coverage_score(y_true, sets, classes=classes) == pytest.approx(2 / 3)
+    assert mean_interval_width(sets, classes=classes) == pytest.approx(1.0)
+    table = coverage_by_set_size(y_true, sets, classes=classes)
+    assert isinstance(table, pd.DataFrame)
+    assert table.to_dict("list") == {
+        "set_size": [1, 2, 3],
+        "n_samples": [1, 1, 1],
+        "coverage": [1.0, 0.0, 1.0],
+    }
+    with pytest.raises(ValueError, match="not contiguous"):
+        coverage_score([0], np.array([[True, False, True]]))
+    with pytest.raises(ValueError, match="empty"):
+        coverage_score([0], np.array([[False, False, False]]))
+    with pytest.raises(ValueError, match="integer class indices"):
+        coverage_score(["a"], np.array([[True]]))

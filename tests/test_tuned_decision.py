@@ -1,0 +1,328 @@
+"""TunedOrdinalDecisionCV: known answers for the cut points, the choice of rule, and use
+with scikit-learn's machinery (Pipelines, GridSearchCV, label orders, errors)."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import make_scorer, mean_absolute_error
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
+from sk_ordinal_kl.datasets import make_ordinal_classification
+from sk_ordinal_kl.decision import (
+    DECISIONS,
+    TunedOrdinalDecisionCV,
+    expected_index,
+    fit_thresholds,
+    predict_index,
+    predict_index_thresholds,
+)
+from sk_ordinal_kl.labels import ordinal_classes_of
+from sk_ordinal_kl.metrics import (
+    mae_class_index,
+    mse_class_index,
+    neg_amae_scorer,
+    neg_mae_class_index_scorer,
+    neg_mse_class_index_scorer,
+    qwk_scorer,
+)
+
+
+class PassThrough(ClassifierMixin, BaseEstimator):
+    """A fitted "model" whose probabilities are its inputs (for cv="prefit")."""
+
+    def fit(self, X, y):
+        self.classes_ = np.arange(np.asarray(X).shape[1])
+        return self
+
+    def predict_proba(self, X):
+        return np.asarray(X, dtype=np.float64)
+
+    def predict(self, X):
+        return np.argmax(np.asarray(X), axis=1)
+
+
+def _prefit_tuner(proba, **params):
+    model = PassThrough().fit(proba, None)
+    return TunedOrdinalDecisionCV(model, cv="prefit", refit=False, **params)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_ordinal_classification(n_samples=240, n_classes=4, random_state=0)
+
+
+# --------------------------------------------------------------------------- #
+# Cut points
+# --------------------------------------------------------------------------- #
+def _rows_with_expected_index(s):
+    """Three-class rows whose expected index is exactly ``s`` (in [0, 2])."""
+    low = np.clip(s, 0, 1)
+    high = np.clip(s - 1, 0, 1)
+    return np.stack([1 - low, low - high, high], axis=1)
+
+
+def test_cut_points_recover_a_known_optimum():
+    # The truth changes class at 0.8 and 1.9 on the expected index, not at the rounding
+    # points 0.5 and 1.5: only cut points in the gaps (0.75, 0.85) and (1.85, 1.95)
+    # classify every sample right.
+    s = np.concatenate([np.linspace(0, 0.75, 16), np.linspace(0.85, 1.85, 21), [1.95, 2.0]])
+    y = np.searchsorted([0.8, 1.9], s, side="right")
+    proba = _rows_with_expected_index(s)
+    np.testing.assert_allclose(expected_index(proba), s)
+    tuned = _prefit_tuner(proba).fit(proba, y)
+    assert tuned.best_decision_ == "thresholds"
+    assert 0.75 < tuned.thresholds_[0] < 0.85 and 1.85 < tuned.thresholds_[1] < 1.95
+    assert tuned.best_score_ == 0.0  # minus the MSE
+    np.testing.assert_array_equal(tuned.predict(proba), y)
+    assert tuned.cv_results_["score"][list(DECISIONS).index("mean")] < 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cut_points_are_sorted_and_never_worse_than_rounding(seed):
+    rng = np.random.default_rng(seed)
+    proba = rng.dirichlet(np.full(6, 0.5), size=300)
+    y = rng.integers(0, 6, size=300)  # noise: the descent has to cope with anything
+
+    def score(index):
+        return -mae_class_index(y, index)
+
+    thresholds, best = fit_thresholds(expected_index(proba), 6, score)
+    assert thresholds.shape == (5,)
+    assert np.all(np.diff(thresholds) >= 0)
+    assert best == score(predict_index_thresholds(proba, thresholds))
+    assert best >= score(predict_index(proba, "mean"))
+
+
+def test_rounding_cut_points_are_the_mean_rule():
+    proba = np.random.default_rng(0).dirichlet(np.full(5, 0.3), size=500)
+    np.testing.assert_array_equal(
+        predict_index_thresholds(proba, np.arange(4) + 0.5), predict_index(proba, "mean")
+    )
+    with pytest.raises(ValueError, match="non-decreasing"):
+        predict_index_thresholds(proba, [0.5, 0.4, 2.5, 3.5])
+    with pytest.raises(ValueError, match="shape"):
+        predict_index_thresholds(proba, [0.5])
+
+
+# --------------------------------------------------------------------------- #
+# Choosing the decision
+# --------------------------------------------------------------------------- #
+BIMODAL = np.array([[0.4, 0.0, 0.0, 0.3, 0.3]] * 6 + [[0.1, 0.6, 0.1, 0.1, 0.1]] * 4)
+
+
+@pytest.mark.parametrize(
+    ("y", "scoring", "expected"),
+    [
+        # argmax 0/1, median 3/1, mean 2/2 (2.1 and 1.5 rounded)
+        (np.array([0] * 6 + [1] * 4), "accuracy", "argmax"),
+        (np.array([3] * 6 + [1] * 4), neg_mae_class_index_scorer, "median"),
+        (np.array([2] * 6 + [2] * 4), neg_mse_class_index_scorer, "mean"),
+    ],
+)
+def test_picks_the_rule_that_is_clearly_best(y, scoring, expected):
+    tuned = _prefit_tuner(BIMODAL, scoring=scoring, decisions=("argmax", "median", "mean"))
+    tuned.fit(BIMODAL, y)
+    assert tuned.best_decision_ == expected
+    results = pd.DataFrame(tuned.cv_results_)
+    assert results.loc[results["rank_score"] == 1, "decision"].item() == expected
+    assert tuned.best_score_ == results["score"].max() > results["score"].min()
+
+
+@pytest.mark.parametrize(
+    "scoring",
+    [
+        neg_mse_class_index_scorer,
+        neg_mae_class_index_scorer,
+        qwk_scorer,
+        neg_amae_scorer,
+        "accuracy",
+        make_scorer(mean_absolute_error, greater_is_better=False),
+    ],
+    ids=["mse", "mae", "qwk", "amae", "accuracy", "make_scorer"],
+)
+def test_tuned_decision_is_never_worse_than_any_fixed_rule(data, scoring):
+    X, y = data
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), scoring=scoring, cv=3).fit(X, y)
+    scores = dict(zip(tuned.cv_results_["decision"], tuned.cv_results_["score"], strict=True))
+    assert tuned.best_score_ == max(scores.values())
+    assert scores["thresholds"] >= scores["mean"]
+    assert all(tuned.best_score_ >= value for value in scores.values())
+    assert np.all(np.diff(tuned.thresholds_) >= 0)
+
+
+def test_scores_of_fixed_rules_are_their_pooled_out_of_fold_scores(data):
+    X, y = data
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y)
+    oof = np.zeros((len(y), 4))
+    for train, test in StratifiedKFold(3).split(X, y):
+        oof[test] = LogisticRegression().fit(X[train], y[train]).predict_proba(X[test])
+    results = tuned.cv_results_
+    for rule, score in zip(results["decision"], results["score"], strict=True):
+        if rule != "thresholds":
+            assert score == pytest.approx(-mse_class_index(y, predict_index(oof, rule)))
+
+
+def test_predict_applies_the_chosen_decision(data):
+    X, y = data
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y)
+    proba = tuned.predict_proba_ordinal(X)
+    np.testing.assert_allclose(tuned.predict_proba(X), tuned.estimator_.predict_proba(X))
+    if tuned.best_decision_ == "thresholds":
+        expected = predict_index_thresholds(proba, tuned.thresholds_)
+    else:
+        expected = predict_index(proba, tuned.best_decision_)
+    np.testing.assert_array_equal(tuned.predict(X), tuned.ordinal_classes_[expected])
+    assert tuned.score(X, y) == pytest.approx(-mse_class_index(y, tuned.predict(X)))
+
+
+def test_fixed_decisions_only_leave_no_thresholds(data):
+    X, y = data
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3, decisions=["median"]).fit(X, y)
+    assert tuned.best_decision_ == "median" and tuned.thresholds_ is None
+
+
+# --------------------------------------------------------------------------- #
+# scikit-learn machinery and estimators
+# --------------------------------------------------------------------------- #
+def test_nested_in_grid_search_and_wrapping_a_pipeline(data):
+    X, y = data
+    search = GridSearchCV(
+        TunedOrdinalDecisionCV(make_pipeline(StandardScaler(), LogisticRegression()), cv=3),
+        {"estimator__logisticregression__C": [0.1, 10.0]},
+        scoring=neg_mse_class_index_scorer,
+        cv=3,
+    ).fit(X, y)
+    assert search.best_params_["estimator__logisticregression__C"] in (0.1, 10.0)
+    assert search.best_estimator_.best_decision_ in DECISIONS
+    np.testing.assert_array_equal(ordinal_classes_of(search), [0, 1, 2, 3])
+    assert search.predict(X).shape == (len(y),)
+
+
+def test_as_a_pipeline_step_with_a_splitter(data):
+    X, y = data
+    pipe = make_pipeline(
+        StandardScaler(),
+        TunedOrdinalDecisionCV(
+            LogisticRegression(),
+            scoring=qwk_scorer,
+            cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        ),
+    ).fit(X, y)
+    assert pipe.predict(X).shape == (len(y),)
+    assert qwk_scorer(pipe, X, y) > 0.3
+
+
+def test_with_hist_gradient_boosting(data):
+    X, y = data
+    hgb = HistGradientBoostingClassifier(max_iter=10, max_depth=3, random_state=0)
+    tuned = TunedOrdinalDecisionCV(hgb, cv=3, n_jobs=1).fit(X, y)
+    assert tuned.predict(X).shape == (len(y),)
+    assert set(tuned.cv_results_["decision"]) == set(DECISIONS)
+
+
+ORDER = ["low", "mid", "high", "top"]  # not sorted
+
+
+def test_string_labels_in_a_given_order_with_a_sklearn_classifier(data):
+    X, y_index = data
+    y = np.array(ORDER, dtype=object)[y_index]
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3, classes=ORDER).fit(X, y)
+    assert list(tuned.ordinal_classes_) == ORDER
+    assert list(tuned.classes_) == sorted(ORDER)
+    assert list(ordinal_classes_of(tuned)) == ORDER
+    # Same decisions as with the integer labels: the order, not the spelling, counts.
+    reference = TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y_index)
+    np.testing.assert_allclose(tuned.cv_results_["score"], reference.cv_results_["score"])
+    np.testing.assert_array_equal(
+        tuned.predict(X), np.array(ORDER, dtype=object)[reference.predict(X)]
+    )
+    # Without the order, sorted strings are used and a warning says so.
+    with pytest.warns(ClassOrderWarning):
+        TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y)
+
+
+def test_reversed_order_from_an_ordinal_estimator(data):
+    X, y = data
+    reversed_order = [3, 2, 1, 0]
+    net = OrdinalKLClassifier(classes=reversed_order, max_epochs=3, random_state=0)
+    tuned = TunedOrdinalDecisionCV(make_pipeline(StandardScaler(), net), cv=2).fit(X, y)
+    assert list(tuned.ordinal_classes_) == reversed_order
+    assert list(tuned.classes_) == [0, 1, 2, 3]
+    assert list(ordinal_classes_of(tuned)) == reversed_order
+    np.testing.assert_allclose(tuned.predict_proba(X), tuned.estimator_.predict_proba(X))
+    np.testing.assert_allclose(
+        tuned.predict_proba_ordinal(X), tuned.predict_proba(X)[:, reversed_order]
+    )
+
+
+def test_class_missing_from_a_training_fold(data):
+    X, y = data
+    order = np.argsort(y, kind="stable")
+    X, y = X[order][:130], y[order][:130]  # classes 0, 1 and a few 2s at the end
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=KFold(3)).fit(X, y)
+    assert list(tuned.ordinal_classes_) == sorted(set(y))
+    assert np.isfinite(tuned.cv_results_["score"]).all()
+
+
+def test_single_split_without_refit_and_prefit(data):
+    X, y = data
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=0.3, refit=False, random_state=0)
+    tuned.fit(X, y)
+    assert tuned.predict(X).shape == (len(y),)
+    fitted = LogisticRegression().fit(X[:120], y[:120])
+    prefit = TunedOrdinalDecisionCV(fitted, cv="prefit", refit=False).fit(X[120:], y[120:])
+    assert prefit.estimator_ is fitted
+
+
+def test_clone_and_get_params():
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(C=3.0), cv=4, classes=[0, 1, 2])
+    assert tuned.get_params()["estimator__C"] == 3.0
+    copy = clone(tuned)
+    assert copy.get_params()["cv"] == 4 and copy.get_params()["estimator__C"] == 3.0
+    assert not hasattr(copy, "estimator_")
+
+
+# --------------------------------------------------------------------------- #
+# Errors
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"decisions": ("argmax", "mode")}, r"decisions must be a non-empty subset.*'mode'"),
+        ({"decisions": ()}, "non-empty"),
+        ({"decisions": ("mean", "mean")}, "duplicates"),
+        ({"decisions": "mean"}, "decisions"),
+        ({"cv": 1}, "cv"),
+        ({"cv": 1.5}, "cv"),
+        ({"cv": "prefit"}, "refit=False"),
+        ({"refit": False}, "single train/validation split"),
+        ({"classes": [0, 1]}, r"labels \[2, 3\] that are not in classes"),
+    ],
+)
+def test_bad_parameters(data, params, message):
+    X, y = data
+    with pytest.raises(ValueError, match=message):
+        TunedOrdinalDecisionCV(LogisticRegression(), **params).fit(X, y)
+
+
+def test_estimator_without_predict_proba(data):
+    X, y = data
+    with pytest.raises(ValueError, match="SVC has no predict_proba"):
+        TunedOrdinalDecisionCV(SVC()).fit(X, y)
+
+
+def test_predict_before_fit(data):
+    X, _ = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="not fitted"):
+            TunedOrdinalDecisionCV(LogisticRegression()).predict(X)
