@@ -1,8 +1,11 @@
 """On-disk cache of the benchmark: one small JSON file per finished unit of work.
 
-A unit is (dataset, method, holdout) or (dataset, inner search, holdout). Its file name
-carries a hash of everything that determines the result (method description, protocol,
-data identity, cache version), so a changed protocol never reads a stale result, and an
+A unit is (dataset, training size, method, holdout) or the same with an inner search in
+place of the method. Its file name carries a hash of everything that determines the
+result — the method's description and grid, the protocol, the data's content, the
+versions of this package and of the libraries that train (numpy, scikit-learn, torch,
+skorch), a digest of this package's code (docstrings and comments excluded) and the cache
+format — so a changed method never reads a stale result, and an
 interrupted run resumes by skipping every file already written. Files are written to a
 temporary name and moved into place with :func:`os.replace`, which is atomic on POSIX
 and Windows: a killed run leaves either a complete file or none.
@@ -10,18 +13,90 @@ and Windows: a killed run leaves either a complete file or none.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
 import re
 import tempfile
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_VERSION", "cache_key", "cache_path", "read_cached", "write_atomic"]
+__all__ = [
+    "CACHE_VERSION",
+    "cache_key",
+    "cache_path",
+    "code_digest",
+    "read_cached",
+    "software_versions",
+    "write_atomic",
+]
 
 #: Bump when the meaning of a cached record changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+
+#: Packages whose version can change a result.
+_VERSIONED = ("sk-ordinal-kl", "numpy", "scikit-learn", "torch", "skorch")
+
+
+@lru_cache(maxsize=1)
+def software_versions() -> dict[str, str]:
+    """Versions of this package and of the libraries that train (part of every key).
+
+    Returns
+    -------
+    versions : dict
+        Distribution name -> version (``"absent"`` when not installed).
+    """
+    from .. import __version__
+
+    found = {}
+    for name in _VERSIONED:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    found["sk-ordinal-kl"] = __version__  # the imported code, not a stale install record
+    found["sk-ordinal-kl-code"] = code_digest()
+    return found
+
+
+def _without_docstrings(tree: ast.AST) -> ast.AST:
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return tree
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of the package's code as parsed (docstrings, comments, layout ignored).
+
+    Between releases the version string stays put while the code moves; keying on the
+    code itself means an edited loss, estimator or method is recomputed, while an edited
+    docstring is not.
+
+    Returns
+    -------
+    digest : str
+        16 hex digits.
+    """
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for path in sorted(root.rglob("*.py")):
+        tree = _without_docstrings(ast.parse(path.read_text(encoding="utf-8")))
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(ast.dump(tree).encode())
+    return digest.hexdigest()[:16]
 
 
 def cache_key(payload: dict[str, Any]) -> str:
@@ -30,14 +105,16 @@ def cache_key(payload: dict[str, Any]) -> str:
     Parameters
     ----------
     payload : dict
-        Everything that determines the cached result.
+        Everything that determines the cached result, besides the software versions and
+        the cache format, which every key includes.
 
     Returns
     -------
     key : str
         First 12 hex digits of the SHA-1 of the canonical JSON text.
     """
-    text = json.dumps({"cache_version": CACHE_VERSION, **payload}, sort_keys=True, default=str)
+    versioned = {"cache_version": CACHE_VERSION, "software": software_versions(), **payload}
+    text = json.dumps(versioned, sort_keys=True, default=str)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 

@@ -1,4 +1,4 @@
-"""Peer estimators of the benchmark that need a little glue: CORN and per-rule scorers.
+"""Peer estimators of the benchmark that need a little glue.
 
 * :class:`CornLoss` / :class:`CornMLPClassifier` — CORN (Shi, Cao & Raschka, 2023)
   through the same skorch loop and MLP as :class:`~sk_ordinal_kl.OrdinalKLClassifier`.
@@ -6,6 +6,10 @@
   trains them and :func:`corn_probabilities` turns them into ``K`` class probabilities,
   so every decision rule (and ``predict_proba``) works. CORN's own label decoding
   (count of ``P(y > k) > 0.5``) is the ``"median"`` rule of those probabilities.
+* :class:`IndexRegressor` — any regressor trained on the ordinal class index, its
+  predictions rounded and clipped to ``0..K-1``: what a practitioner tries first
+  (gradient boosting or an MLP regressing the grade). :class:`MLPRegressorNet` is the
+  benchmark's MLP as a skorch regressor (MSE on the index) for it.
 * :func:`rule_mse_scorer` — MSE on class indices after a given decision rule, read off
   ``predict_proba``: one inner-CV fit scores all rules at once.
 
@@ -14,15 +18,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNetRegressor
 from torch import nn
 
 from ..classifier import OrdinalKLClassifier
 from ..decision import check_prediction_rule, predict_index
+from ..labels import labels_to_indices
 from ..metrics import ClassIndexScorer, mse_class_index
+from ..modules import TabularMLP
 
-__all__ = ["CornLoss", "CornMLPClassifier", "corn_probabilities", "rule_mse_scorer"]
+__all__ = [
+    "CornLoss",
+    "CornMLPClassifier",
+    "IndexRegressor",
+    "MLPRegressorNet",
+    "corn_probabilities",
+    "rule_mse_scorer",
+]
 
 
 class CornLoss(nn.Module):
@@ -125,3 +143,88 @@ def rule_mse_scorer(rule: str) -> ClassIndexScorer:
     return ClassIndexScorer(
         _RuleMSE(rule), greater_is_better=False, response_method="predict_proba"
     )
+
+
+class IndexRegressor(ClassifierMixin, BaseEstimator):
+    """Classify ordered labels by regressing their class index, rounded and clipped.
+
+    Parameters
+    ----------
+    regressor : regressor
+        Any scikit-learn regressor; cloned and fitted on the class index ``0..K-1``.
+    classes : array-like of shape (K,), optional
+        All labels in ordinal order; the sorted labels of ``y`` by default.
+
+    Attributes
+    ----------
+    regressor_ : regressor
+        The fitted clone.
+    classes_, ordinal_classes_ : ndarray
+        Labels (sorted, and in ordinal order).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LinearRegression
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> IndexRegressor(LinearRegression()).fit(X, [0, 0, 1, 1, 2, 2, 3, 3]).predict([[9.0]])
+    array([3])
+    """
+
+    def __init__(self, regressor: BaseEstimator, classes: Any = None):
+        self.regressor = regressor
+        self.classes = classes
+
+    def fit(self, X, y, **fit_params) -> IndexRegressor:
+        """Fit the regressor on the class index of ``y``."""
+        y = np.asarray(y)
+        order = np.unique(y) if self.classes is None else np.asarray(self.classes)
+        index = labels_to_indices(y, order, name="y")
+        self.regressor_ = clone(self.regressor).fit(X, index.astype(np.float64), **fit_params)
+        self.ordinal_classes_ = order
+        self.classes_ = np.sort(order)
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """Labels of the rounded, clipped predicted class index."""
+        check_is_fitted(self, "regressor_")
+        raw = np.asarray(self.regressor_.predict(X), dtype=np.float64).ravel()
+        index = np.clip(np.rint(raw), 0, len(self.ordinal_classes_) - 1).astype(np.int64)
+        return self.ordinal_classes_[index]
+
+
+class MLPRegressorNet(NeuralNetRegressor):
+    """The benchmark's :class:`~sk_ordinal_kl.modules.TabularMLP` with one output, MSE loss.
+
+    Takes 2-D float features and a 1-D target; ``random_state`` seeds the weights and the
+    batch order, and the input width is read from the data at ``fit``.
+
+    Parameters
+    ----------
+    module : torch module class, default=TabularMLP
+        Network; ``module__*`` sets its options (``in_features`` is filled in).
+    random_state : int or None, default=None
+        Seed of ``torch.manual_seed`` before every ``fit``.
+    **kwargs
+        skorch ``NeuralNetRegressor`` parameters (``max_epochs``, ``lr``, ...).
+    """
+
+    def __init__(self, module=TabularMLP, *args, random_state: int | None = None, **kwargs):
+        kwargs.setdefault("module__num_classes", 1)
+        kwargs.setdefault("optimizer", torch.optim.AdamW)
+        kwargs.setdefault("train_split", None)
+        kwargs.setdefault("verbose", 0)
+        super().__init__(module, *args, **kwargs)
+        self.random_state = random_state
+
+    def fit(self, X, y, **fit_params) -> MLPRegressorNet:
+        """Fit on float32 features and the target as a column."""
+        X = np.asarray(X, dtype=np.float32)
+        y = np.asarray(y, dtype=np.float32).reshape(-1, 1)
+        self.set_params(module__in_features=X.shape[1])
+        if self.random_state is not None:
+            torch.manual_seed(self.random_state)
+        return super().fit(X, y, **fit_params)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted target, 1-D."""
+        return super().predict(np.asarray(X, dtype=np.float32)).ravel()

@@ -1,4 +1,5 @@
-"""Plots of the benchmark (matplotlib, Agg backend): CI plot and α × σ heatmap."""
+"""Plots of the benchmark (matplotlib, Agg backend): CI plot, α × σ heatmap, learning
+curves and the critical-difference diagram."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_ci", "plot_search_heatmap"]
+__all__ = ["plot_ci", "plot_critical_difference", "plot_learning_curves", "plot_search_heatmap"]
 
 
 def _pyplot():
@@ -26,7 +27,7 @@ def plot_ci(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path:
     Parameters
     ----------
     summary : DataFrame
-        Output of :func:`~sk_ordinal_kl.benchmark._stats.ci_table`.
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.ci_table`.
     path : Path
         PNG file to write.
     metric : str, default="mse"
@@ -38,7 +39,13 @@ def plot_ci(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path:
         The file written.
     """
     plt = _pyplot()
-    datasets = list(pd.unique(summary["dataset"]))
+    summary = summary.assign(
+        panel=[
+            d if s == "all" else f"{d}, n={s}"
+            for d, s in zip(summary["dataset"], summary["size"], strict=True)
+        ]
+    )
+    datasets = list(pd.unique(summary["panel"]))
     ncols = min(5, len(datasets))
     nrows = math.ceil(len(datasets) / ncols)
     fig, axes = plt.subplots(
@@ -49,7 +56,7 @@ def plot_ci(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path:
         sharey=True,
     )
     for ax, dataset in zip(axes.ravel(), datasets, strict=False):
-        data = summary[summary["dataset"] == dataset]
+        data = summary[summary["panel"] == dataset]
         y = np.arange(len(data))
         half = data[f"{metric}_ci_half"].fillna(0.0).to_numpy()
         ax.errorbar(data[f"{metric}_mean"], y, xerr=half, fmt="o", capsize=3)
@@ -72,7 +79,8 @@ def plot_search_heatmap(search: pd.DataFrame, dataset: str, path: Path, rule: st
     Parameters
     ----------
     search : DataFrame
-        Rows ``dataset, holdout, alpha, sigma, rule, cv_mse``.
+        Inner-search rows ``dataset, size, holdout, search, alpha, sigma, rule, cv_mse``;
+        the ``ce_kl`` search at the full training size is shown.
     dataset : str
         Dataset to show; scores are averaged over its holdouts.
     path : Path
@@ -85,7 +93,12 @@ def plot_search_heatmap(search: pd.DataFrame, dataset: str, path: Path, rule: st
     path : Path or None
         The file written, or None when ``search`` has no rows for ``dataset``.
     """
-    data = search[(search["dataset"] == dataset) & (search["rule"] == rule)]
+    data = search[
+        (search["dataset"] == dataset)
+        & (search["rule"] == rule)
+        & (search["search"] == "ce_kl")
+        & (search["size"] == "all")
+    ]
     if data.empty:
         return None
     grid = data.pivot_table(index="alpha", columns="sigma", values="cv_mse", aggfunc="mean")
@@ -105,6 +118,85 @@ def plot_search_heatmap(search: pd.DataFrame, dataset: str, path: Path, rule: st
     fig.colorbar(image, ax=ax, label="inner-CV MSE-index (lower is better)")
     ax.set_title(
         f"{dataset}: inner-CV MSE, rule={rule}\nmean over {n_holdouts} holdouts", fontsize=9
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_learning_curves(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path | None:
+    """One panel per dataset: mean test ``metric`` against training size, with 95% CIs.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.ci_table` with at least two
+        sizes of some dataset.
+    path : Path
+        PNG file to write.
+    metric : str, default="mse"
+        Metric to plot.
+
+    Returns
+    -------
+    path : Path or None
+        The file written, or None when no dataset has two sizes.
+    """
+    sizes = summary.groupby("dataset")["n_train"].nunique()
+    datasets = [d for d in pd.unique(summary["dataset"]) if sizes[d] > 1]
+    if not datasets:
+        return None
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets), 3.6), squeeze=False)
+    for ax, dataset in zip(axes.ravel(), datasets, strict=True):
+        data = summary[summary["dataset"] == dataset]
+        for method, curve in data.groupby("method", sort=False):
+            curve = curve.sort_values("n_train")
+            mean = curve[f"{metric}_mean"].to_numpy()
+            half = curve[f"{metric}_ci_half"].fillna(0.0).to_numpy()
+            (line,) = ax.plot(curve["n_train"], mean, marker="o", label=method)
+            ax.fill_between(
+                curve["n_train"], mean - half, mean + half, alpha=0.15, color=line.get_color()
+            )
+        ax.set_xscale("log")
+        ax.set_title(dataset, fontsize=10)
+        ax.set_xlabel("training rows")
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel(f"test {metric.upper()} on class index")
+    axes[0, -1].legend(fontsize=8)
+    fig.suptitle("Learning curves: mean and 95% t-CI over holdouts", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_critical_difference(friedman, path: Path) -> Path:
+    """Critical-difference diagram of a Friedman/Nemenyi result (scikit-posthocs).
+
+    Parameters
+    ----------
+    friedman : FriedmanResult
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.friedman_test`.
+    path : Path
+        PNG file to write.
+
+    Returns
+    -------
+    path : Path
+        The file written.
+    """
+    import scikit_posthocs
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 0.28 * len(friedman.ranks) + 1.6))
+    scikit_posthocs.critical_difference_diagram(friedman.ranks, friedman.nemenyi, ax=ax)
+    ax.set_title(
+        f"Mean rank of MSE-index over {friedman.n_blocks} blocks (1 = best); bars join "
+        f"methods the Nemenyi test does not separate (p >= 0.05)\nFriedman p = "
+        f"{friedman.p_value:.2g}, CD = {friedman.critical_difference:.2f}",
+        fontsize=9,
     )
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -1,4 +1,5 @@
-"""Statistics of the benchmark: per-split metrics, t-intervals, Wilcoxon tests, W/T/L.
+"""Statistics of the benchmark: per-split metrics, t-intervals, Wilcoxon tests, W/T/L,
+and the Friedman test with the Nemenyi post-hoc test across datasets.
 
 Definitions (also in ``docs/benchmark.md``):
 
@@ -11,12 +12,25 @@ Definitions (also in ``docs/benchmark.md``):
 * **win / tie / loss** of method A against B on a dataset — *win*: A's mean MSE-index
   is lower and ``p < 0.05``; *loss*: A's mean is higher and ``p < 0.05``; *tie*:
   otherwise (including ``p >= 0.05`` and all-zero differences).
+* **Friedman** — methods ranked by mean MSE-index within each block (a dataset at a
+  training size; 1 = lowest MSE, ties share the average rank), the Friedman chi-square
+  test that all mean ranks are equal (``scipy.stats.friedmanchisquare``), and the
+  Nemenyi post-hoc test of every pair (``scikit_posthocs.posthoc_nemenyi_friedman``),
+  whose critical difference is ``CD = q_0.05(k) · sqrt(k (k + 1) / (6 N))`` for ``k``
+  methods on ``N`` blocks (Demšar, 2006). scikit-posthocs is a maintained library for
+  exactly these tests and draws the critical-difference diagram; we only arrange the
+  table it reads.
+
+Blocks are (dataset, size): ``size`` is ``"all"`` or the training-set size of a
+learning-curve point, so each point of a learning curve is tested on its own.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,13 +46,21 @@ from ..metrics import (
 )
 
 __all__ = [
+    "BLOCK",
     "METRICS",
+    "FriedmanResult",
     "ci_table",
+    "friedman_test",
+    "hindsight_tests",
+    "mean_ranks",
     "paired_tests",
     "score_split",
     "t_interval",
     "win_tie_loss",
 ]
+
+#: Columns that identify a block of paired results: one dataset at one training size.
+BLOCK = ["dataset", "size"]
 
 #: Metric name -> (display name, lower is better).
 METRICS: dict[str, tuple[str, bool]] = {
@@ -111,22 +133,26 @@ def ci_table(results: pd.DataFrame, metrics: Sequence[str] = tuple(METRICS)) -> 
     Parameters
     ----------
     results : DataFrame
-        Per-split rows with columns ``dataset``, ``method``, ``holdout`` and the metrics.
+        Per-split rows with columns ``dataset``, ``size``, ``method``, ``holdout``,
+        ``n_train`` and the metrics.
     metrics : sequence of str
         Metric columns to summarise.
 
     Returns
     -------
     summary : DataFrame
-        Columns ``dataset, method, n_holdouts`` and ``<m>_mean, <m>_ci_low, <m>_ci_high,
-        <m>_ci_half`` per metric, in the order rows first appear in ``results``.
+        Columns ``dataset, size, method, n_holdouts, n_train`` (mean training rows) and
+        ``<m>_mean, <m>_ci_low, <m>_ci_high, <m>_ci_half`` per metric, in the order rows
+        first appear in ``results``.
     """
     rows = []
-    for (dataset, method), group in results.groupby(["dataset", "method"], sort=False):
+    for (dataset, size, method), group in results.groupby([*BLOCK, "method"], sort=False):
         row: dict[str, object] = {
             "dataset": dataset,
+            "size": size,
             "method": method,
             "n_holdouts": len(group),
+            "n_train": float(group["n_train"].mean()),
         }
         for metric in metrics:
             mean, half = t_interval(group[metric])
@@ -184,7 +210,7 @@ def paired_tests(
     Parameters
     ----------
     results : DataFrame
-        Per-split rows (``dataset, method, holdout`` and ``metric``).
+        Per-split rows (``dataset, size, method, holdout`` and ``metric``).
     references : sequence of str
         Methods tested against all others (e.g. ``["ce_kl", "ce_kl_rule"]``).
     metric : str, default="mse"
@@ -193,12 +219,13 @@ def paired_tests(
     Returns
     -------
     tests : DataFrame
-        One row per (dataset, method, opponent) with both means, the number of paired
-        holdouts, the p-value, a note and the outcome (win/tie/loss for ``method``).
+        One row per (dataset, size, method, opponent) with both means, the number of
+        paired holdouts, the p-value, a note and the outcome (win/tie/loss for
+        ``method``). Holdouts are paired by their index, never by row order.
     """
     rows = []
     methods = list(pd.unique(results["method"]))
-    for dataset, data in results.groupby("dataset", sort=False):
+    for (dataset, size), data in results.groupby(BLOCK, sort=False):
         wide = data.pivot_table(index="holdout", columns="method", values=metric)
         for ref in references:
             if ref not in wide:
@@ -212,6 +239,7 @@ def paired_tests(
                 rows.append(
                     {
                         "dataset": dataset,
+                        "size": size,
                         "method": ref,
                         "opponent": opponent,
                         "n_pairs": len(pair),
@@ -226,7 +254,7 @@ def paired_tests(
 
 
 def win_tie_loss(tests: pd.DataFrame) -> pd.DataFrame:
-    """Count wins, ties and losses over datasets for each (method, opponent) pair.
+    """Count wins, ties and losses over blocks for each (method, opponent) pair.
 
     Parameters
     ----------
@@ -252,3 +280,189 @@ def win_tie_loss(tests: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def mean_ranks(table: pd.DataFrame) -> pd.DataFrame:
+    """Rank methods within each block (row) of a block x method table of MSE.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per block, one column per method, lower is better; no missing values.
+
+    Returns
+    -------
+    ranks : DataFrame
+        Same shape: 1 for the lowest value of each row, ties share the average rank.
+
+    Examples
+    --------
+    >>> mean_ranks(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 2.0]})).to_numpy().tolist()
+    [[1.0, 2.0], [1.5, 1.5]]
+    """
+    return table.rank(axis=1, method="average", ascending=True)
+
+
+@dataclass
+class FriedmanResult:
+    """Friedman test over blocks and its Nemenyi post-hoc test.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Block x method mean MSE-index (complete blocks only).
+    ranks : Series
+        Mean rank per method, best (lowest) first.
+    statistic, p_value : float
+        Friedman chi-square statistic and its p-value.
+    nemenyi : DataFrame
+        Method x method Nemenyi p-values.
+    critical_difference : float
+        Nemenyi critical difference of mean ranks at the 0.05 level.
+    dropped : list
+        Methods left out because they lack a result on some block.
+    """
+
+    table: pd.DataFrame
+    ranks: pd.Series
+    statistic: float
+    p_value: float
+    nemenyi: pd.DataFrame
+    critical_difference: float
+    dropped: list
+
+    @property
+    def n_blocks(self) -> int:
+        """Number of blocks (dataset, size) in the test."""
+        return len(self.table)
+
+
+def _block_table(results: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, list]:
+    """Block x method means; methods missing a block are dropped (listed)."""
+    table = results.pivot_table(index=BLOCK, columns="method", values=metric, aggfunc="mean")
+    order = [m for m in pd.unique(results["method"]) if m in table.columns]
+    table = table[order]
+    complete = table.notna().all(axis=0)
+    dropped = [m for m in order if not complete[m]]
+    return table.loc[:, complete], dropped
+
+
+def critical_difference(n_methods: int, n_blocks: int, alpha: float = SIGNIFICANCE_LEVEL) -> float:
+    """Nemenyi critical difference of mean ranks (Demšar, 2006, eq. 4).
+
+    Parameters
+    ----------
+    n_methods, n_blocks : int
+        ``k`` methods compared on ``N`` blocks.
+    alpha : float, default=0.05
+        Level of the test.
+
+    Returns
+    -------
+    cd : float
+        ``q_alpha · sqrt(k (k + 1) / (6 N))`` with ``q_alpha`` the studentized range
+        quantile divided by ``sqrt(2)``.
+
+    Examples
+    --------
+    >>> round(critical_difference(4, 14), 3)  # Demšar's worked example: q = 2.569
+    1.254
+    """
+    q = stats.studentized_range.ppf(1 - alpha, n_methods, np.inf) / math.sqrt(2)
+    return float(q * math.sqrt(n_methods * (n_methods + 1) / (6.0 * n_blocks)))
+
+
+def friedman_test(results: pd.DataFrame, metric: str = "mse") -> FriedmanResult | None:
+    """Friedman test of equal mean ranks across blocks, with the Nemenyi post-hoc test.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Per-split rows (``dataset, size, method, holdout`` and ``metric``).
+    metric : str, default="mse"
+        Lower-is-better metric ranked.
+
+    Returns
+    -------
+    result : FriedmanResult or None
+        None when fewer than 3 methods or 2 blocks have complete results (the test
+        needs both).
+    """
+    import scikit_posthocs
+
+    table, dropped = _block_table(results, metric)
+    if table.shape[1] < 3 or table.shape[0] < 2:
+        return None
+    ranks = mean_ranks(table).mean(axis=0).sort_values()
+    statistic, p_value = stats.friedmanchisquare(*(table[m].to_numpy() for m in table))
+    nemenyi = scikit_posthocs.posthoc_nemenyi_friedman(table.to_numpy())
+    nemenyi.index = nemenyi.columns = list(table.columns)
+    return FriedmanResult(
+        table=table,
+        ranks=ranks,
+        statistic=float(statistic),
+        p_value=float(p_value),
+        nemenyi=nemenyi,
+        critical_difference=critical_difference(table.shape[1], table.shape[0]),
+        dropped=dropped,
+    )
+
+
+def hindsight_tests(results: pd.DataFrame) -> pd.DataFrame:
+    """Tuned decisions against the best fixed rule chosen with hindsight on the test part.
+
+    For each method with per-rule test MSEs (column ``rule_mse``, JSON) and each block,
+    the hindsight rule is the fixed rule with the lowest *mean test* MSE over holdouts —
+    a choice no honest procedure can make. The tuned decision is compared with it
+    holdout by holdout (paired Wilcoxon, same W/T/L rule as :func:`paired_tests`).
+
+    Parameters
+    ----------
+    results : DataFrame
+        Per-split rows with ``dataset, size, method, holdout, mse`` and ``rule_mse``.
+
+    Returns
+    -------
+    tests : DataFrame
+        One row per (dataset, size, method): the hindsight rule, both mean MSEs, the
+        p-value and the outcome for the tuned decision.
+    """
+    columns = [
+        "dataset",
+        "size",
+        "method",
+        "hindsight_rule",
+        "mse_tuned",
+        "mse_hindsight",
+        "n_pairs",
+        "p_value",
+        "note",
+        "outcome",
+    ]
+    if "rule_mse" not in results:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    decided = results[results["rule_mse"].notna()]
+    for (dataset, size, method), group in decided.groupby([*BLOCK, "method"], sort=False):
+        per_rule = pd.DataFrame(
+            [json.loads(text) for text in group["rule_mse"]], index=group["holdout"].to_numpy()
+        )
+        rule = per_rule.mean().idxmin()
+        tuned = group.set_index("holdout")["mse"]
+        p, note = wilcoxon_p(tuned - per_rule[rule].loc[tuned.index])
+        mean_tuned, mean_rule = float(tuned.mean()), float(per_rule[rule].mean())
+        rows.append(
+            {
+                "dataset": dataset,
+                "size": size,
+                "method": method,
+                "hindsight_rule": rule,
+                "mse_tuned": mean_tuned,
+                "mse_hindsight": mean_rule,
+                "n_pairs": len(tuned),
+                "p_value": p,
+                "note": note,
+                "outcome": _outcome(mean_tuned, mean_rule, p),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)

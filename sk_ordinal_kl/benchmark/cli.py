@@ -1,0 +1,201 @@
+"""Command line of ``python -m sk_ordinal_kl.benchmark``.
+
+* no arguments — the embedded, download-free sets, 10 stratified 75/25 holdouts each;
+* ``--data-dir PATH [PATH ...]`` — every orreview-format and CSV-format dataset under the
+  folders (``--datasets`` to select, ``--holdouts N`` to cap; all published orreview
+  holdouts and ``--csv-holdouts`` (10) cut holdouts by default);
+* ``--train-sizes 300 1000 all`` — learning curves: each size a stratified subsample of
+  every training part;
+* ``--quick`` — 2 holdouts, 10 epochs, small grids and 2-fold inner CV (for CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from .data import DatasetSource, data_dir_sources, embedded_sources
+from .methods import ALL_METHODS, DECISION_METHODS, LOSS_METHODS, METHODS, available_methods
+from .protocol import QUICK_PROTOCOL, Protocol
+from .report import write_outputs
+from .runner import ALL_SIZES, run_benchmark
+
+__all__ = ["build_parser", "main", "protocol_from_args", "sources_from_args"]
+
+
+def _size(text: str) -> str:
+    if text == ALL_SIZES or (text.isdigit() and int(text) > 1):
+        return text
+    raise argparse.ArgumentTypeError(f"expected an integer > 1 or {ALL_SIZES!r}, got {text!r}")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser of ``python -m sk_ordinal_kl.benchmark``.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m sk_ordinal_kl.benchmark",
+        description="CE+KL vs CE (tuned decision) vs tuned peers on ordinal data: 95%% CIs, "
+        "paired Wilcoxon tests, Friedman + Nemenyi across datasets.",
+    )
+    add = parser.add_argument
+    add("--data-dir", type=Path, nargs="+", help="folder(s) of orreview and/or CSV datasets")
+    add("--datasets", nargs="+", metavar="NAME", help="datasets to run")
+    add("--holdouts", type=_positive, metavar="N", help="cap holdouts per dataset")
+    add(
+        "--csv-holdouts",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="stratified 75/25 holdouts cut from each CSV dataset (default: 10)",
+    )
+    add(
+        "--train-sizes",
+        type=_size,
+        nargs="+",
+        metavar="N",
+        help=f"training rows per holdout (stratified subsamples; {ALL_SIZES!r} = whole part)",
+    )
+    add("--max-train", type=_positive, metavar="N", help="cap on the training rows of a holdout")
+    add(
+        "--quick",
+        action="store_true",
+        help="CI mode: 2 holdouts, 10 epochs, small grids, 2-fold inner CV",
+    )
+    add(
+        "--methods",
+        nargs="+",
+        metavar="NAME",
+        choices=list(ALL_METHODS),
+        help=f"methods to run (default: {', '.join(METHODS)}; opt-in: "
+        f"{', '.join([*DECISION_METHODS, *LOSS_METHODS])})",
+    )
+    add(
+        "--out",
+        type=Path,
+        default=Path("benchmark_results"),
+        help="output folder (default: benchmark_results/)",
+    )
+    add("--cache-dir", type=Path, help="result cache (default: OUT/cache)")
+    add(
+        "--n-jobs",
+        type=_positive,
+        default=min(2, os.cpu_count() or 1),
+        help="parallel workers over (dataset, holdout, size) tasks (default: min(2, CPUs))",
+    )
+    add("--max-epochs", type=_positive, help="epochs of every neural fit")
+    add("--alphas", type=float, nargs="+", help="alpha grid")
+    add("--sigmas", type=float, nargs="+", help="sigma grid")
+    add("--inner-cv", type=int, help="folds of the inner search")
+    add("--heatmap-dataset", help="dataset of the alpha x sigma heatmap")
+    add("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def protocol_from_args(args: argparse.Namespace) -> Protocol:
+    """Protocol of the parsed CLI arguments (``--quick`` base, explicit flags override).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments.
+
+    Returns
+    -------
+    protocol : Protocol
+    """
+    protocol = QUICK_PROTOCOL if args.quick else Protocol()
+    overrides = {
+        "max_epochs": args.max_epochs,
+        "alphas": tuple(args.alphas) if args.alphas else None,
+        "sigmas": tuple(args.sigmas) if args.sigmas else None,
+        "inner_cv": args.inner_cv,
+        "max_train": args.max_train,
+    }
+    return replace(protocol, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
+    """Datasets of the parsed CLI arguments.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments.
+
+    Returns
+    -------
+    sources : list of DatasetSource
+    """
+    cap = args.holdouts if args.holdouts is not None else (2 if args.quick else None)
+    if args.data_dir:
+        return data_dir_sources(args.data_dir, args.datasets, cap, args.csv_holdouts)
+    return embedded_sources(cap or 10, args.datasets)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (``sys.argv[1:]`` by default).
+
+    Returns
+    -------
+    status : int
+        0 on success.
+
+    Examples
+    --------
+    >>> main(["--quick", "--data-dir", "data", "--datasets", "tae"])  # doctest: +SKIP
+    0
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    protocol = protocol_from_args(args)
+    try:
+        sources = sources_from_args(args)
+    except (OSError, ValueError) as exc:
+        parser.error(str(exc))  # exits with status 2 before anything is written
+    methods = {m: ALL_METHODS[m] for m in (args.methods or METHODS)}
+    _, skipped = available_methods(methods)
+    for name, reason in skipped.items():
+        print(f"skipped peer {name}: {reason}", flush=True)
+    run = run_benchmark(
+        sources,
+        methods,
+        protocol,
+        args.cache_dir or args.out / "cache",
+        args.n_jobs,
+        progress=not args.no_progress,
+        train_sizes=args.train_sizes or (ALL_SIZES,),
+    )
+    run.info["command"] = shlex.join(["python", "-m", "sk_ordinal_kl.benchmark", *argv])
+    files = write_outputs(run, args.out, args.heatmap_dataset)
+    print(files["summary.md"].read_text(encoding="utf-8"))
+    print(
+        f"{run.computed} units computed, {run.cached} results from cache, "
+        f"{run.seconds:.1f} s; outputs in {args.out}/",
+        flush=True,
+    )
+    return 0

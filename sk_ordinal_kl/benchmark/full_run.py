@@ -1,0 +1,93 @@
+"""The committed full benchmark run: three invocations of the benchmark sharing one cache.
+
+``python -m sk_ordinal_kl.benchmark.full_run --orreview ../shared/datasets
+--tabular ../shared/datasets-tabular`` regenerates ``docs/benchmark_results/``:
+
+* ``main/`` — every default method on all 10 orreview datasets (all published holdouts)
+  and the CSV datasets (``CSV_HOLDOUTS`` stratified 75/25 holdouts, training parts
+  capped at ``MAX_TRAIN`` rows);
+* ``decisions/`` — CE and CE+KL with a tuned decision
+  (:class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV`) on the same holdouts,
+  against the tuned rules and the best fixed rule in hindsight;
+* ``learning_curves/`` — ce_rule, ce_kl_rule, hgb_reg and corn on loan-subgrade,
+  movie-rating and ERA at ``TRAIN_SIZES`` training rows.
+
+All three share the protocol and the cache, so a unit computed by one (e.g. ce_kl_rule on
+ERA holdout 0) is read by the others, and an interrupted run resumes where it stopped:
+run the same command again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cli import main as benchmark_main
+
+#: Holdouts cut from each CSV dataset, and the cap on their training rows.
+CSV_HOLDOUTS = 5
+MAX_TRAIN = 2000
+#: Training sizes of the learning curves ("all" = the capped training part).
+TRAIN_SIZES = ("250", "500", "1000", "all")
+LEARNING_CURVE_DATASETS = ("loan-subgrade", "movie-rating", "ERA")
+LEARNING_CURVE_METHODS = ("ce_rule", "ce_kl_rule", "hgb_reg", "corn")
+LEARNING_CURVE_HOLDOUTS = 5
+DECISION_METHODS = ("ce_rule", "ce_kl_rule", "ce_tuned_decision", "ce_kl_tuned_decision")
+
+
+def invocations(orreview: Path, tabular: Path, out: Path, cache: Path, n_jobs: int):
+    """The three benchmark command lines (name -> argv), in the order they run."""
+    common = [
+        *("--data-dir", str(orreview), str(tabular)),
+        *("--csv-holdouts", str(CSV_HOLDOUTS), "--max-train", str(MAX_TRAIN)),
+        *("--cache-dir", str(cache), "--n-jobs", str(n_jobs), "--no-progress"),
+    ]
+    return {
+        "main": [*common, "--out", str(out / "main")],
+        "decisions": [*common, "--methods", *DECISION_METHODS, "--out", str(out / "decisions")],
+        "learning_curves": [
+            *common,
+            *("--datasets", *LEARNING_CURVE_DATASETS),
+            *("--methods", *LEARNING_CURVE_METHODS),
+            *("--train-sizes", *TRAIN_SIZES),
+            *("--holdouts", str(LEARNING_CURVE_HOLDOUTS)),
+            *("--out", str(out / "learning_curves")),
+        ],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the three invocations; print how long each took.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (``sys.argv[1:]`` by default).
+
+    Returns
+    -------
+    status : int
+        0 on success.
+    """
+    parser = argparse.ArgumentParser(prog="python -m sk_ordinal_kl.benchmark.full_run")
+    parser.add_argument("--orreview", type=Path, required=True, help="orreview datasets folder")
+    parser.add_argument("--tabular", type=Path, required=True, help="CSV datasets folder")
+    parser.add_argument("--out", type=Path, default=Path("docs/benchmark_results"))
+    parser.add_argument("--cache-dir", type=Path, default=Path("benchmark_results/cache"))
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--only", nargs="+", choices=["main", "decisions", "learning_curves"])
+    args = parser.parse_args(argv)
+    runs = invocations(args.orreview, args.tabular, args.out, args.cache_dir, args.n_jobs)
+    for name, run_argv in runs.items():
+        if args.only and name not in args.only:
+            continue
+        start = time.perf_counter()
+        benchmark_main(run_argv)
+        print(f"[full_run] {name}: {time.perf_counter() - start:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,391 @@
+"""The benchmarked methods: one registry, each entry says how to build and how to tune.
+
+Every method is ``preprocessor -> estimator`` (a :class:`~sklearn.pipeline.Pipeline`
+with steps ``"prep"`` and ``"clf"``), where the preprocessor is the one a user would
+write for mixed tabular data
+(:func:`~sk_ordinal_kl.preprocessing.make_tabular_preprocessor`), fitted on the
+training part only. Labels are class indices ``0..K-1`` (see
+:mod:`sk_ordinal_kl.benchmark.data`).
+
+A method is tuned when its :class:`MethodSpec` has a ``grid``: the runner's inner
+stratified K-fold search (same folds, same scorer — MSE on the class index — for every
+method) picks the grid point, and with ``tune_rule`` the decision rule too, read off the
+same fits' ``predict_proba``. Methods that name the same ``search`` share one search
+(``ce_kl`` and ``ce_kl_rule`` differ only in what they may choose from it).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from ..callbacks import SigmaSchedule
+from ..classifier import OrdinalKLClassifier
+from ..losses import LOSSES
+from ..preprocessing import make_tabular_preprocessor
+from .peers import (
+    CornLoss,
+    CornMLPClassifier,
+    IndexRegressor,
+    MLPRegressorNet,
+    corn_probabilities,
+)
+from .protocol import Protocol
+
+__all__ = [
+    "ALL_METHODS",
+    "LOSS_METHODS",
+    "METHODS",
+    "MethodSpec",
+    "available_methods",
+    "mlp_method",
+]
+
+Builder = Callable[[Protocol, list, int], BaseEstimator]
+GridOf = Callable[[Protocol], dict[str, Sequence]]
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """One benchmarked method.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(protocol, classes, seed) -> Pipeline`` with steps ``"prep"`` and ``"clf"``.
+        Must be picklable (a module-level function or a ``functools.partial`` of one).
+    description : str
+        Human-readable configuration; part of the cache key.
+    requires : tuple of str
+        Importable modules the method needs; it is skipped when one is missing.
+    grid : callable or None
+        ``grid(protocol) -> {clf parameter: values}`` searched by the inner CV; None:
+        fitted as built.
+    score_rules : bool
+        The inner search scores every rule of ``protocol.rules`` from each fit's
+        ``predict_proba`` (the estimator must have a ``prediction`` parameter).
+    tune_rule : bool
+        Choose the decision rule in the search too (needs ``score_rules``); otherwise a
+        rule-scoring search is read at ``"argmax"``.
+    search : str or None
+        Name of the inner search; methods naming the same search share its fits (they
+        must share ``build``, ``grid`` and ``score_rules``). Default: the method's name.
+    finalize : callable or None
+        ``finalize(estimator, protocol, seed) -> estimator`` applied after tuning (e.g.
+        wrapping the classifier in a decision tuner).
+
+    Examples
+    --------
+    >>> from sk_ordinal_kl.losses import FocalLoss
+    >>> spec = MethodSpec(partial(mlp_method, criterion=FocalLoss), "MLP + focal")
+    >>> spec.grid is None
+    True
+    """
+
+    build: Builder
+    description: str
+    requires: tuple[str, ...] = ()
+    grid: GridOf | None = None
+    score_rules: bool = False
+    tune_rule: bool = False
+    search: str | None = None
+    finalize: Callable[[BaseEstimator, Protocol, int], BaseEstimator] | None = None
+
+    def selectable_rules(self, protocol: Protocol) -> tuple[str, ...]:
+        """Rules the tuned method may end with (``"predict"``: the estimator's own)."""
+        if self.tune_rule:
+            return tuple(protocol.rules)
+        return ("argmax",) if self.score_rules else ("predict",)
+
+
+def _pipeline(estimator: BaseEstimator) -> Pipeline:
+    return Pipeline([("prep", make_tabular_preprocessor()), ("clf", estimator)])
+
+
+def _mlp_kwargs(protocol: Protocol, classes: list, seed: int) -> dict[str, Any]:
+    return {
+        "classes": classes,
+        "max_epochs": protocol.max_epochs,
+        "batch_size": protocol.batch_size,
+        "lr": protocol.lr,
+        "module__hidden_units": protocol.hidden_units,
+        "random_state": seed,
+    }
+
+
+def mlp_method(
+    protocol: Protocol,
+    classes: list,
+    seed: int,
+    *,
+    estimator: type[OrdinalKLClassifier] = OrdinalKLClassifier,
+    **params: Any,
+) -> Pipeline:
+    """Preprocessor + the shared MLP estimator with the protocol's training settings.
+
+    Parameters
+    ----------
+    protocol : Protocol
+        Shared training settings.
+    classes : list
+        All labels in ordinal order.
+    seed : int
+        ``random_state`` of the estimator.
+    estimator : class, default=OrdinalKLClassifier
+        Estimator class (e.g. a subclass with another output layer).
+    **params
+        Further estimator parameters (``alpha``, ``criterion``, ``criterion__*``, ...).
+
+    Returns
+    -------
+    pipeline : Pipeline
+        ``preprocessor -> estimator`` (step names ``"prep"``, ``"clf"``).
+
+    Examples
+    --------
+    >>> pipe = mlp_method(Protocol(max_epochs=5), classes=[0, 1, 2], seed=0, alpha=0.5)
+    >>> pipe.named_steps["clf"].alpha
+    0.5
+    """
+    return _pipeline(estimator(**_mlp_kwargs(protocol, classes, seed), **params))
+
+
+def _schedule_method(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    schedule = SigmaSchedule(factor=protocol.schedule_factor)
+    return mlp_method(protocol, classes, seed, callbacks=[schedule])
+
+
+def _corn_method(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    return mlp_method(
+        protocol,
+        classes,
+        seed,
+        estimator=CornMLPClassifier,
+        criterion=CornLoss,
+        predict_nonlinearity=corn_probabilities,
+        prediction="median",
+    )
+
+
+def _dlordinal_triangular(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    from dlordinal.losses import TriangularLoss
+
+    return mlp_method(
+        protocol,
+        classes,
+        seed,
+        criterion=TriangularLoss,
+        criterion__base_loss=torch.nn.CrossEntropyLoss(),
+        criterion__alpha2=0.05,
+        criterion__eta=1.0,
+    )
+
+
+def _mlp_regression(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    net = MLPRegressorNet(
+        max_epochs=protocol.max_epochs,
+        batch_size=protocol.batch_size,
+        lr=protocol.lr,
+        module__hidden_units=protocol.hidden_units,
+        random_state=seed,
+    )
+    return _pipeline(IndexRegressor(net, classes=classes))
+
+
+def _boosting_regression(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    return _pipeline(
+        IndexRegressor(HistGradientBoostingRegressor(random_state=seed), classes=classes)
+    )
+
+
+def _logistic_regression(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    return _pipeline(LogisticRegression(max_iter=2000))
+
+
+def _hist_gradient_boosting(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    return _pipeline(HistGradientBoostingClassifier(random_state=seed))
+
+
+def _mord_logistic_at(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    import mord
+
+    return _pipeline(mord.LogisticAT(alpha=1.0))
+
+
+def _tuned_decision(estimator: Pipeline, protocol: Protocol, seed: int) -> Pipeline:
+    """Wrap the classifier step in a decision tuned by out-of-fold predictions."""
+    from ..decision import TunedOrdinalDecisionCV
+
+    folds = StratifiedKFold(protocol.inner_cv, shuffle=True, random_state=seed)
+    tuned = TunedOrdinalDecisionCV(estimator.named_steps["clf"], cv=folds)
+    return Pipeline([("prep", estimator.named_steps["prep"]), ("clf", tuned)])
+
+
+def _kl_grid(protocol: Protocol) -> dict[str, Sequence]:
+    return {"alpha": protocol.alphas, "sigma": protocol.sigmas}
+
+
+def _ce_grid(protocol: Protocol) -> dict[str, Sequence]:
+    return {"alpha": (0.0,)}
+
+
+def _peer_grid(name: str) -> GridOf:
+    return partial(_grid_of, name)
+
+
+def _grid_of(name: str, protocol: Protocol) -> dict[str, Sequence]:
+    return protocol.peer_grids[name]
+
+
+#: The method registry: name -> MethodSpec. Order is the order of tables and plots.
+METHODS: dict[str, MethodSpec] = {
+    "ce": MethodSpec(partial(mlp_method, alpha=0.0), "MLP + CE (alpha=0), argmax"),
+    "ce_rule": MethodSpec(
+        mlp_method,
+        "MLP + CE (alpha=0), decision rule tuned",
+        grid=_ce_grid,
+        score_rules=True,
+        tune_rule=True,
+    ),
+    "ce_kl": MethodSpec(
+        mlp_method, "MLP + CE+KL, alpha x sigma tuned, argmax", grid=_kl_grid, score_rules=True
+    ),
+    "ce_kl_rule": MethodSpec(
+        mlp_method,
+        "MLP + CE+KL, alpha x sigma x decision rule tuned",
+        grid=_kl_grid,
+        score_rules=True,
+        tune_rule=True,
+        search="ce_kl",
+    ),
+    "ce_kl_schedule": MethodSpec(
+        _schedule_method,
+        "MLP + CE+KL, sigma x 0.95 per epoch from sigma_0 (SigmaSchedule), tuned, argmax",
+        grid=_peer_grid("ce_kl_schedule"),
+    ),
+    "hgb_reg": MethodSpec(
+        _boosting_regression,
+        "HistGradientBoostingRegressor on the class index, rounded and clipped; tuned",
+        grid=_peer_grid("hgb_reg"),
+    ),
+    "mlp_reg": MethodSpec(
+        _mlp_regression, "the same MLP regressing the class index (MSE), rounded and clipped"
+    ),
+    "hgb": MethodSpec(
+        _hist_gradient_boosting, "HistGradientBoostingClassifier, tuned", grid=_peer_grid("hgb")
+    ),
+    "logreg": MethodSpec(
+        _logistic_regression,
+        "LogisticRegression(max_iter=2000), C tuned",
+        grid=_peer_grid("logreg"),
+    ),
+    "mord_at": MethodSpec(
+        _mord_logistic_at, "mord.LogisticAT, alpha tuned", ("mord",), grid=_peer_grid("mord_at")
+    ),
+    "corn": MethodSpec(
+        _corn_method,
+        "MLP (K-1 outputs) + coral_pytorch corn_loss, rank decoding, lr tuned",
+        ("coral_pytorch",),
+        grid=_peer_grid("corn"),
+    ),
+    "dlordinal_tri": MethodSpec(
+        _dlordinal_triangular,
+        "MLP + dlordinal TriangularLoss(eta=1.0), alpha2 tuned, argmax",
+        ("dlordinal",),
+        grid=_peer_grid("dlordinal_tri"),
+    ),
+}
+
+#: Opt-in methods: the decision tuned on out-of-fold probabilities
+#: (:class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV`) instead of a rule.
+DECISION_METHODS: dict[str, MethodSpec] = {
+    "ce_tuned_decision": MethodSpec(
+        partial(mlp_method, alpha=0.0),
+        "MLP + CE (alpha=0), TunedOrdinalDecisionCV (rules and cut points)",
+        finalize=_tuned_decision,
+    ),
+    "ce_kl_tuned_decision": MethodSpec(
+        mlp_method,
+        "MLP + CE+KL, alpha x sigma tuned (argmax), then TunedOrdinalDecisionCV",
+        grid=_kl_grid,
+        score_rules=True,
+        search="ce_kl",
+        finalize=_tuned_decision,
+    ),
+}
+
+
+def _loss_module(criterion: type) -> dict[str, Any]:
+    """The module a criterion needs, if not the default MLP (e.g. Min-Max's cosine head)."""
+    module = getattr(criterion, "default_module", None)
+    return {} if module is None else {"module": module}
+
+
+# The loss family of sk_ordinal_kl.losses as opt-in methods (same MLP, each loss at its
+# default parameters, untuned): ``--methods ce ce_kl loss_dldl_v2 loss_focal ...``.
+LOSS_METHODS: dict[str, MethodSpec] = {
+    f"loss_{name}": MethodSpec(
+        partial(
+            mlp_method,
+            criterion=criterion,
+            **_loss_module(criterion),
+        ),
+        f"MLP + {criterion.__name__} (defaults, alpha=1, sigma=1), argmax",
+    )
+    for name, criterion in LOSSES.items()
+}
+ALL_METHODS: dict[str, MethodSpec] = {**METHODS, **DECISION_METHODS, **LOSS_METHODS}
+
+_INSTALL_HINTS = {
+    "mord": "pip install mord",
+    "coral_pytorch": "pip install coral-pytorch",
+    "dlordinal": "pip install --no-deps dlordinal deprecated",
+}
+
+
+def _missing_requirement(spec: MethodSpec) -> str | None:
+    """Why ``spec`` cannot run here (first module that fails to import), or None."""
+    for module in spec.requires:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            hint = _INSTALL_HINTS.get(module, f"pip install {module}")
+            return f"{module} not importable ({exc.__class__.__name__}); install: {hint}"
+    return None
+
+
+def available_methods(
+    methods: dict[str, MethodSpec],
+) -> tuple[dict[str, MethodSpec], dict[str, str]]:
+    """Split ``methods`` into those that can run and those skipped (with the reason).
+
+    Parameters
+    ----------
+    methods : dict
+        name -> MethodSpec.
+
+    Returns
+    -------
+    runnable : dict
+        name -> MethodSpec of the methods whose requirements import.
+    skipped : dict
+        name -> reason.
+    """
+    runnable, skipped = {}, {}
+    for name, spec in methods.items():
+        reason = _missing_requirement(spec)
+        if reason is None:
+            runnable[name] = spec
+        else:
+            skipped[name] = reason
+    return runnable, skipped

@@ -1,0 +1,464 @@
+"""The benchmark's outputs: CSV tables, the Markdown report and the figures.
+
+:func:`write_outputs` writes everything into one folder: ``results.csv`` (one row per
+dataset, size, method and holdout), ``summary.csv`` (means and 95% CIs),
+``pairwise_tests.csv`` and ``win_tie_loss.csv`` (paired Wilcoxon against the reference
+methods), ``friedman.csv`` and ``nemenyi.csv``, ``inner_search.csv``, ``skipped.csv``,
+``run_info.json``, the figures and ``summary.md``. Files are first written to a hidden
+temporary folder and then moved into place, so a failure leaves no half-written set.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .._markdown import markdown_table
+from .cache import software_versions, write_atomic
+from .methods import ALL_METHODS
+from .runner import ALL_SIZES, BenchmarkRun
+from .statistics import (
+    METRICS,
+    SIGNIFICANCE_LEVEL,
+    FriedmanResult,
+    ci_table,
+    friedman_test,
+    hindsight_tests,
+    paired_tests,
+    t_interval,
+    win_tie_loss,
+)
+
+__all__ = [
+    "REFERENCES",
+    "conformal_markdown",
+    "friedman_markdown",
+    "hindsight_markdown",
+    "report_markdown",
+    "summary_markdown",
+    "tests_markdown",
+    "write_outputs",
+]
+
+HINDSIGHT_NOTE = (
+    "`TunedOrdinalDecisionCV` chooses its decision (argmax, median, mean or K-1 cut points "
+    "on the expected index) from out-of-fold probabilities of the training part. It is "
+    "compared with the fixed rule that has the lowest mean MSE on the *test* parts, "
+    "applied to the same refitted model: a choice made with hindsight. W = lower MSE and "
+    "p < 0.05 (paired Wilcoxon over holdouts), L = higher and p < 0.05, T otherwise."
+)
+
+CONFORMAL_NOTE = (
+    'Split conformal, ordinal APS (`OrdinalConformalClassifier(method="aps")`): the tuned '
+    "method refitted on 75% of each training part, conformalized on the other 25%, "
+    "coverage of the true class and width (high - low class index) on the test part. "
+    "The guarantee is coverage >= level on average over calibration draws."
+)
+
+#: Methods every other method is tested against (paired Wilcoxon, W/T/L).
+REFERENCES = ("ce_kl", "ce_kl_rule")
+
+
+def _fmt(mean: float, half: float, digits: int = 3) -> str:
+    if not np.isfinite(mean):
+        return "—"
+    if not np.isfinite(half):
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {half:.{digits}f}"
+
+
+def _setting(dataset: str, size: str) -> str:
+    return dataset if size == ALL_SIZES else f"{dataset} (n={size})"
+
+
+def summary_markdown(summary: pd.DataFrame) -> str:
+    """Markdown table: dataset, method, holdouts and ``mean ± 95% CI half-width`` per metric.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.ci_table`.
+
+    Returns
+    -------
+    table : str
+    """
+    header = ["dataset", "method", "n", "train rows", *(label for label, _ in METRICS.values())]
+    rows = []
+    for _, row in summary.iterrows():
+        cells = [_fmt(row[f"{m}_mean"], row[f"{m}_ci_half"]) for m in METRICS]
+        setting = _setting(row["dataset"], row["size"])
+        rows.append([setting, row["method"], row["n_holdouts"], f"{row['n_train']:.0f}", *cells])
+    return markdown_table(header, rows)
+
+
+def tests_markdown(tests: pd.DataFrame, wtl: pd.DataFrame) -> str:
+    """Markdown: per reference method, Wilcoxon p-values per block and the W/T/L line.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.paired_tests`.
+    wtl : DataFrame
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.win_tie_loss`.
+
+    Returns
+    -------
+    text : str
+    """
+    if tests.empty:
+        return "_No paired tests (the reference methods did not run)._"
+    letter = {"win": "W", "tie": "T", "loss": "L"}
+    parts = []
+    for ref, data in tests.groupby("method", sort=False):
+        opponents = list(pd.unique(data["opponent"]))
+        rows = []
+        for (dataset, size), group in data.groupby(["dataset", "size"], sort=False):
+            by_opp = group.set_index("opponent")
+            cells = []
+            for opp in opponents:
+                if opp not in by_opp.index:
+                    cells.append("—")
+                    continue
+                r = by_opp.loc[opp]
+                mark = "*" if r["note"] else ""
+                cells.append(f"{letter[r['outcome']]} p={r['p_value']:.3g}{mark}")
+            rows.append([_setting(dataset, size), *cells])
+        counts = wtl[wtl["method"] == ref].set_index("opponent")
+        rows.append(
+            ["**W/T/L**"]
+            + [
+                f"**{counts.loc[o, 'wins']}/{counts.loc[o, 'ties']}/{counts.loc[o, 'losses']}**"
+                for o in opponents
+            ]
+        )
+        header = ["dataset", *(f"{ref} vs {o}" for o in opponents)]
+        parts.append(
+            f"**{ref}** against each method (MSE-index, paired Wilcoxon):\n\n"
+            + markdown_table(header, rows)
+        )
+    notes = tests[tests["note"] != ""]
+    if not notes.empty:
+        listed = "; ".join(
+            f"{r.dataset} {r.method} vs {r.opponent}: {r.note}" for r in notes.itertuples()
+        )
+        parts.append(f"\\* p-value set by convention, not by a test — {listed}.")
+    return "\n\n".join(parts)
+
+
+def friedman_markdown(friedman: FriedmanResult | None) -> str:
+    """Markdown of the Friedman test: mean ranks, p-value, Nemenyi CD and groups.
+
+    Parameters
+    ----------
+    friedman : FriedmanResult or None
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.friedman_test`.
+
+    Returns
+    -------
+    text : str
+    """
+    if friedman is None:
+        return "_Not computed: the test needs at least 3 methods with results on 2 blocks._"
+    best = friedman.ranks.index[0]
+    same = [m for m in friedman.ranks.index if friedman.nemenyi.loc[best, m] >= SIGNIFICANCE_LEVEL]
+    rows = [
+        [i + 1, method, f"{rank:.2f}", f"{friedman.nemenyi.loc[best, method]:.3g}"]
+        for i, (method, rank) in enumerate(friedman.ranks.items())
+    ]
+    verdict = (
+        "the methods' mean ranks differ"
+        if friedman.p_value < SIGNIFICANCE_LEVEL
+        else "no evidence that the methods' mean ranks differ"
+    )
+    lines = [
+        f"Friedman test over {friedman.n_blocks} blocks (dataset × training size) and "
+        f"{len(friedman.ranks)} methods: chi² = {friedman.statistic:.2f}, "
+        f"p = {friedman.p_value:.3g} — {verdict} at the 5% level.",
+        f"Nemenyi critical difference of mean ranks: CD = {friedman.critical_difference:.2f}. "
+        f"Methods the Nemenyi test does not separate from the best-ranked `{best}` "
+        f"(p ≥ 0.05): {', '.join(f'`{m}`' for m in same)}.",
+        markdown_table(["rank", "method", "mean rank", f"Nemenyi p vs {best}"], rows),
+        "Diagram: `critical_difference.png`; all pairwise p-values: `nemenyi.csv`.",
+    ]
+    if friedman.dropped:
+        lines.append(
+            "Left out (no result on some block): "
+            + ", ".join(f"`{m}`" for m in friedman.dropped)
+            + "."
+        )
+    return "\n\n".join(lines)
+
+
+def conformal_markdown(conformal: pd.DataFrame) -> str:
+    """Markdown table of conformal coverage and mean width (mean ± 95% CI over holdouts).
+
+    Parameters
+    ----------
+    conformal : DataFrame
+        ``BenchmarkRun.conformal``.
+
+    Returns
+    -------
+    table : str
+    """
+    rows = []
+    for (dataset, size, method), group in conformal.groupby(
+        ["dataset", "size", "method"], sort=False
+    ):
+        coverage = t_interval(group["coverage"])
+        width = t_interval(group["width"])
+        rows.append(
+            [
+                _setting(dataset, size),
+                method,
+                len(group),
+                f"{group['level'].iloc[0]:.2f}",
+                _fmt(*coverage),
+                _fmt(*width, digits=2),
+            ]
+        )
+    header = ["dataset", "method", "n", "level", "coverage", "mean width (classes)"]
+    return markdown_table(header, rows)
+
+
+def hindsight_markdown(hindsight: pd.DataFrame) -> str:
+    """Markdown: tuned decision vs the best fixed rule chosen on the test part, with W/T/L.
+
+    Parameters
+    ----------
+    hindsight : DataFrame
+        Output of :func:`~sk_ordinal_kl.benchmark.statistics.hindsight_tests`.
+
+    Returns
+    -------
+    text : str
+    """
+    letter = {"win": "W", "tie": "T", "loss": "L"}
+    parts = []
+    for method, data in hindsight.groupby("method", sort=False):
+        rows = [
+            [
+                _setting(r.dataset, r.size),
+                f"{r.mse_tuned:.3f}",
+                f"{r.mse_hindsight:.3f} ({r.hindsight_rule})",
+                f"{letter[r.outcome]} p={r.p_value:.3g}",
+            ]
+            for r in data.itertuples()
+        ]
+        counts = data["outcome"].value_counts()
+        rows.append(
+            [
+                "**W/T/L**",
+                "",
+                "",
+                f"**{counts.get('win', 0)}/{counts.get('tie', 0)}/{counts.get('loss', 0)}**",
+            ]
+        )
+        header = ["dataset", f"{method} MSE", "best fixed rule in hindsight", "outcome"]
+        parts.append(markdown_table(header, rows))
+    return "\n\n".join(parts)
+
+
+def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
+    """The Markdown report: protocol, skipped peers, CI table, tests and Friedman.
+
+    Parameters
+    ----------
+    run : BenchmarkRun
+        The run.
+    summary, tests, wtl : DataFrame
+        Outputs of ``ci_table``, ``paired_tests`` and ``win_tie_loss``.
+    friedman : FriedmanResult or None
+        Output of ``friedman_test``.
+
+    Returns
+    -------
+    text : str
+    """
+    skipped = [f"- skipped `{k}`: {v}" for k, v in run.skipped.items()] or ["- none"]
+    methods = [
+        f"- `{m}`: {ALL_METHODS[m].description}"
+        for m in pd.unique(run.results["method"])
+        if m in ALL_METHODS
+    ]
+    command = run.info.get("command", "")
+    hindsight = hindsight_tests(run.results)
+    has_hindsight = not hindsight.empty
+    parts = [
+        "# Benchmark results",
+        f"Command: `{command}`" if command else "",
+        f"Protocol: `{run.protocol}`",
+        f"Holdouts per dataset: {_holdout_counts(run.results)}. Compute: {run.seconds:.0f} s "
+        f"wall in this invocation ({run.computed} units computed, {run.cached} from cache).",
+        "Methods:\n" + "\n".join(methods),
+        "Skipped peers:\n" + "\n".join(skipped),
+        "## Test metrics: mean ± 95% t-CI half-width over holdouts",
+        summary_markdown(summary) if not summary.empty else "_no results_",
+        "## Friedman",
+        friedman_markdown(friedman),
+        "## Tuned decision against the best fixed rule in hindsight" if has_hindsight else "",
+        HINDSIGHT_NOTE if has_hindsight else "",
+        hindsight_markdown(hindsight) if has_hindsight else "",
+        "## Conformal prediction sets" if not run.conformal.empty else "",
+        CONFORMAL_NOTE if not run.conformal.empty else "",
+        conformal_markdown(run.conformal) if not run.conformal.empty else "",
+        "## CE+KL against each method: paired Wilcoxon on MSE-index",
+        "W = lower mean MSE and p < 0.05, L = higher mean MSE and p < 0.05, T otherwise.",
+        tests_markdown(tests, wtl),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _holdout_counts(results: pd.DataFrame) -> str:
+    counts = results.groupby("dataset", sort=False)["holdout"].nunique()
+    return ", ".join(f"{d} {n}" for d, n in counts.items()) or "none"
+
+
+def _git_commit() -> str | None:
+    """The checkout's commit (with ``+dirty`` for uncommitted changes), if it is one."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "sk_ordinal_kl"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return f"{head}+dirty" if dirty else head
+
+
+def _run_info(run: BenchmarkRun) -> dict[str, Any]:
+    return {
+        **run.info,
+        "git_commit": _git_commit(),
+        "protocol": asdict(run.protocol),
+        "skipped": run.skipped,
+        "computed_units": run.computed,
+        "cached_results": run.cached,
+        "seconds": round(run.seconds, 1),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "software": software_versions(),
+        "holdouts": run.results.groupby("dataset", sort=False)["holdout"]
+        .apply(lambda h: sorted(map(int, pd.unique(h))))
+        .to_dict(),
+        "methods": {
+            m: ALL_METHODS[m].description
+            for m in pd.unique(run.results["method"])
+            if m in ALL_METHODS
+        },
+    }
+
+
+def _heatmap_dataset(search: pd.DataFrame, preferred: str | None) -> str | None:
+    kl = search[(search["search"] == "ce_kl") & (search["size"] == ALL_SIZES)]
+    if kl.empty:
+        return None
+    names = list(pd.unique(kl["dataset"]))
+    if preferred in names:
+        return preferred
+    return "ERA" if "ERA" in names else names[0]
+
+
+def _write_tables(run, folder: Path, summary, tests, wtl, friedman) -> None:
+    run.results.to_csv(folder / "results.csv", index=False)
+    summary.to_csv(folder / "summary.csv", index=False, float_format="%.6g")
+    tests.to_csv(folder / "pairwise_tests.csv", index=False, float_format="%.6g")
+    wtl.to_csv(folder / "win_tie_loss.csv", index=False)
+    run.search.to_csv(folder / "inner_search.csv", index=False, float_format="%.6g")
+    if not run.conformal.empty:
+        run.conformal.to_csv(folder / "conformal.csv", index=False, float_format="%.6g")
+    hindsight = hindsight_tests(run.results)
+    if not hindsight.empty:
+        hindsight.to_csv(folder / "hindsight_rule_tests.csv", index=False, float_format="%.6g")
+    pd.DataFrame(
+        [{"method": k, "reason": v} for k, v in run.skipped.items()], columns=["method", "reason"]
+    ).to_csv(folder / "skipped.csv", index=False)
+    if friedman is not None:
+        ranks = friedman.ranks.rename("mean_rank").rename_axis("method").reset_index()
+        ranks["friedman_statistic"] = friedman.statistic
+        ranks["friedman_p"] = friedman.p_value
+        ranks["critical_difference"] = friedman.critical_difference
+        ranks["n_blocks"] = friedman.n_blocks
+        ranks.to_csv(folder / "friedman.csv", index=False, float_format="%.6g")
+        friedman.nemenyi.to_csv(folder / "nemenyi.csv", float_format="%.6g")
+
+
+def _write_figures(run, folder: Path, summary, friedman, heatmap_dataset) -> None:
+    from .plots import (
+        plot_ci,
+        plot_critical_difference,
+        plot_learning_curves,
+        plot_search_heatmap,
+    )
+
+    if not summary.empty:
+        plot_ci(summary, folder / "ci_mse.png")
+        plot_learning_curves(summary, folder / "learning_curves.png")
+    if friedman is not None:
+        plot_critical_difference(friedman, folder / "critical_difference.png")
+    name = _heatmap_dataset(run.search, heatmap_dataset)
+    if name is not None:
+        plot_search_heatmap(run.search, name, folder / f"heatmap_{name}.png")
+
+
+def write_outputs(
+    run: BenchmarkRun, out: str | os.PathLike[str], heatmap_dataset: str | None = None
+) -> dict[str, Path]:
+    """Write CSVs, Markdown report and PNG figures of ``run`` into ``out``.
+
+    Everything is written to a temporary folder inside ``out`` first and moved into
+    place at the end: an exception leaves ``out`` as it was.
+
+    Parameters
+    ----------
+    run : BenchmarkRun
+        Output of :func:`~sk_ordinal_kl.benchmark.runner.run_benchmark`.
+    out : path-like
+        Output folder (created if needed).
+    heatmap_dataset : str, optional
+        Dataset of the alpha × sigma heatmap (default ERA if run, else the first).
+
+    Returns
+    -------
+    files : dict
+        File name -> path written.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = ci_table(run.results)
+    present = set(run.results["method"])
+    tests = paired_tests(run.results, [r for r in REFERENCES if r in present])
+    wtl = win_tie_loss(tests) if not tests.empty else pd.DataFrame()
+    friedman = friedman_test(run.results)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        _write_tables(run, staging, summary, tests, wtl, friedman)
+        _write_figures(run, staging, summary, friedman, heatmap_dataset)
+        report = report_markdown(run, summary, tests, wtl, friedman)
+        (staging / "summary.md").write_text(report, encoding="utf-8")
+        write_atomic(staging / "run_info.json", _run_info(run))
+        files = {}
+        for path in sorted(staging.iterdir()):
+            files[path.name] = out / path.name
+            os.replace(path, files[path.name])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return files
