@@ -28,6 +28,7 @@ __all__ = [
     "Options",
     "StrOptions",
     "fit_loop_kwargs",
+    "fused_optimizer_supports",
     "log_softmax_backward",
     "reinitialize_criterion",
     "skorch_default_callbacks",
@@ -61,6 +62,35 @@ def fit_loop_kwargs(entry_point: str) -> dict:
     if "_routing_method" in inspect.signature(NeuralNet.fit_loop).parameters:
         return {"_routing_method": entry_point}
     return {}
+
+
+def fused_optimizer_supports(params) -> bool:
+    """Whether torch's fused Adam/AdamW kernels take every one of ``params``.
+
+    ``Adam(fused=True)`` checks its parameters only at the first ``step`` (floating
+    point, on a device type with fused kernels) and raises there; the list of device
+    types is in torch's private ``_get_fused_kernels_supported_devices``. Without it
+    (another torch version), this answers False and the optimizer keeps torch's default.
+
+    Parameters
+    ----------
+    params : iterable of torch.Tensor
+        The parameters to optimise.
+
+    Returns
+    -------
+    supported : bool
+        True when there is at least one parameter and all pass torch's check.
+    """
+    try:
+        from torch.utils._foreach_utils import _get_fused_kernels_supported_devices
+    except ImportError:
+        return False
+    devices = set(_get_fused_kernels_supported_devices())
+    params = list(params)
+    return bool(params) and all(
+        p.device.type in devices and torch.is_floating_point(p) for p in params
+    )
 
 
 def reinitialize_criterion(net: NeuralNet) -> None:

@@ -6,6 +6,8 @@ overhead dominates training. :class:`ArrayBatchLoader` converts the
 arrays of a skorch :class:`~skorch.dataset.Dataset` (or a ``Subset`` of one, as made by
 skorch's validation split) to tensors once and yields index slices; a dict of arrays
 (several forward inputs, or class indices with sample weights) is sliced key by key.
+A shuffled epoch of modest size gathers all rows in the epoch's order at once and then
+yields contiguous views, one gather per epoch instead of one per batch and tensor.
 Anything else (a user's own ``Dataset``) goes through a regular ``DataLoader``.
 """
 
@@ -20,6 +22,10 @@ from skorch.dataset import Dataset as SkorchDataset
 from torch.utils.data import DataLoader, Subset
 
 __all__ = ["ArrayBatchLoader"]
+
+# A shuffled epoch over at most this many bytes of arrays is gathered in one go (a
+# temporary copy of that size); larger data are gathered batch by batch.
+_GATHER_EPOCH_MAX_BYTES = 64 * 2**20
 
 
 def _as_tensor(values):
@@ -43,6 +49,22 @@ def _take(values, rows):
     if isinstance(rows, slice):  # contiguous slices are views: no copy at all
         return values[rows]
     return values.index_select(0, rows)
+
+
+def _n_bytes(values) -> int:
+    if isinstance(values, dict):
+        return sum(_n_bytes(value) for value in values.values())
+    return 0 if values is None else values.numel() * values.element_size()
+
+
+def _split(values, batch_size: int) -> list:
+    """Consecutive row blocks (views) of a tensor or of every tensor in a dict."""
+    if values is None:
+        return None
+    if isinstance(values, dict):
+        parts = {key: _split(value, batch_size) for key, value in values.items()}
+        return [dict(zip(parts, rows, strict=True)) for rows in zip(*parts.values(), strict=True)]
+    return list(values.split(batch_size))
 
 
 def _n_rows(values) -> int:
@@ -132,6 +154,13 @@ class ArrayBatchLoader:
         n_rows = _n_rows(self.X)
         order = torch.randperm(n_rows) if self.shuffle else None
         stop = n_rows - n_rows % self.batch_size if self.drop_last else n_rows
+        small = _n_bytes(self.X) + _n_bytes(self.y) <= _GATHER_EPOCH_MAX_BYTES
+        if order is not None and stop > 0 and small:
+            order = order[:stop]
+            X_batches = _split(_take(self.X, order), self.batch_size)
+            y_batches = _split(_take(self.y, order), self.batch_size)
+            yield from zip(X_batches, y_batches or [None] * len(X_batches), strict=True)
+            return
         for start in range(0, stop, self.batch_size):
             if order is None:
                 rows = slice(start, start + self.batch_size)

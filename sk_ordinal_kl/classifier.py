@@ -26,10 +26,10 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
-from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping
+from skorch import NeuralNet, NeuralNetClassifier
+from skorch.callbacks import Callback, EarlyStopping
 from skorch.dataset import Dataset as SkorchDataset
-from skorch.dataset import ValidSplit
+from skorch.dataset import ValidSplit, get_len, unpack_data
 from skorch.utils import to_tensor
 from torch.utils.data import Dataset
 
@@ -59,6 +59,30 @@ def _accepted_kwargs(factory, candidates: dict) -> dict:
     except (TypeError, ValueError):
         return {}
     return {name: value for name, value in candidates.items() if name in parameters}
+
+
+# Optimizers built with ``fused=True`` unless the user picks the implementation.
+_FUSED_OPTIMIZERS = (torch.optim.Adam, torch.optim.AdamW)
+_IMPLEMENTATION_OPTIONS = frozenset({"fused", "foreach", "capturable", "differentiable"})
+
+
+# What skorch runs for every training batch. When neither a subclass nor a callback
+# changes any of it, an epoch runs as a plain loop (see ``run_single_epoch``).
+_PER_BATCH_METHODS = (
+    "train_step",
+    "train_step_single",
+    "get_train_step_accumulator",
+    "infer",
+    "get_loss",
+    "_zero_grad_optimizer",
+    "_step_optimizer",
+    "_set_training",
+    "notify",
+    "on_batch_begin",
+    "on_batch_end",
+    "on_grad_computed",
+)
+_CALLBACK_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
 
 
 def _softmax(logits: torch.Tensor) -> torch.Tensor:
@@ -181,7 +205,12 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         sample or class weights needs a criterion whose ``forward`` takes
         ``sample_weight`` (all of ``LOSSES`` do).
     optimizer : torch optimizer class, default=torch.optim.AdamW
-        Optimizer; its options go through ``optimizer__*``.
+        Optimizer; its options go through ``optimizer__*``. ``torch.optim.Adam`` and
+        ``AdamW`` are built with ``fused=True`` (one kernel per step for all
+        parameters, several times faster for small networks) when every parameter is
+        a floating-point tensor on a device with fused kernels; ``optimizer__fused``,
+        ``optimizer__foreach``, ``optimizer__capturable`` or
+        ``optimizer__differentiable`` keep torch's choice as given.
     lr : float, default=1e-3
         Learning rate.
     max_epochs : int, default=100
@@ -579,6 +608,71 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             super().partial_fit(X, targets, **_compat.fit_loop_kwargs(entry_point), **fit_params)
         return self
 
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """One training or validation epoch (skorch's), recording each batch's loss.
+
+        A training epoch whose per-batch steps nobody customises (no subclass overrides
+        of the step methods, no callback with a batch hook, one ``torch.optim``
+        optimizer that needs no closure) runs as a plain loop: ``zero_grad``, forward,
+        loss, backward, ``step``. The history gets the same per-batch ``train_loss``
+        and ``train_batch_size`` entries, written at the end of the epoch. Anything
+        else takes skorch's loop.
+
+        Parameters
+        ----------
+        iterator : iterable or None
+            Batches; None skips the epoch.
+        training : bool
+            Training (with optimizer steps) or validation.
+        prefix : str
+            History prefix, ``"train"`` or ``"valid"``.
+        step_fn : callable
+            skorch's step for one batch.
+        **fit_params : dict
+            Passed on to the module's ``forward``.
+        """
+        if iterator is None or not (training and self._plain_training_step(step_fn)):
+            return super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
+        self._set_training(True)
+        optimizer = self.optimizer_
+        losses, sizes = [], []
+        for batch in iterator:
+            Xi, yi = unpack_data(batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss = self.get_loss(self.infer(Xi, **fit_params), yi, X=Xi, training=True)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.detach())
+            sizes.append(get_len(batch[0]) if isinstance(batch, tuple | list) else get_len(batch))
+        values = torch.stack(losses).tolist() if losses else []
+        history = self.history
+        for value, size in zip(values, sizes, strict=True):
+            history.new_batch()
+            history.record_batch(prefix + "_loss", value)
+            history.record_batch(prefix + "_batch_size", size)
+        history.record(prefix + "_batch_count", len(sizes))
+
+    def _plain_training_step(self, step_fn) -> bool:
+        """Whether a training step is skorch's default one, with no batch hooks."""
+        cls = type(self)
+        if getattr(step_fn, "__func__", None) is not NeuralNet.train_step or any(
+            getattr(cls, name) is not getattr(OrdinalKLClassifier, name)
+            for name in _PER_BATCH_METHODS
+        ):
+            return False
+        for _, callback in self.callbacks_:
+            if any(
+                getattr(type(callback), hook, None) is not getattr(Callback, hook)
+                for hook in _CALLBACK_BATCH_HOOKS
+            ):
+                return False
+        if list(self._optimizers) != ["optimizer"]:
+            return False
+        optimizer = type(self.optimizer_)
+        return optimizer.__module__.startswith("torch.optim.") and not issubclass(
+            optimizer, torch.optim.LBFGS
+        )
+
     def _as_training_input(self, X, targets):
         if isinstance(X, Dataset):  # a user's (x, label) dataset: swap in our targets
             return _LabelledDataset(X, targets)
@@ -710,6 +804,38 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             )
         self.module_ = self.initialized_instance(module, kwargs)
         return self
+
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        """Positional and keyword arguments of the optimizer ``prefix`` (skorch's).
+
+        Adds ``fused=True`` for ``torch.optim.Adam`` / ``AdamW`` when no
+        implementation option is given and torch's fused kernel takes every parameter.
+
+        Parameters
+        ----------
+        prefix : str
+            The optimizer's name, usually ``"optimizer"``.
+        named_parameters : iterable of (str, torch.nn.Parameter)
+            The parameters to optimise.
+
+        Returns
+        -------
+        args : tuple
+            The parameter groups.
+        kwargs : dict
+            The optimizer's options.
+        """
+        named_parameters = list(named_parameters)
+        args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        chosen = set(kwargs).union(*(group.keys() for group in args[0]))
+        if (
+            prefix == "optimizer"
+            and self.optimizer in _FUSED_OPTIMIZERS
+            and not chosen & _IMPLEMENTATION_OPTIONS
+            and _compat.fused_optimizer_supports(p for _, p in named_parameters)
+        ):
+            kwargs["fused"] = True
+        return args, kwargs
 
     def initialize_criterion(self):
         """Build ``criterion_`` with the current ``alpha``, ``sigma`` and ``K``.

@@ -153,3 +153,23 @@ def test_inside_grid_search(data):
     ).fit(X, y)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert search.best_estimator_.predict(X).shape == (len(X),)
+
+
+@pytest.mark.parametrize("drop_last", [False, True])
+def test_gathered_epoch_matches_batch_by_batch(monkeypatch, drop_last):
+    # A shuffled epoch is gathered at once below a size limit: same batches as gathering
+    # batch by batch from the same permutation, also for a dict of targets.
+    import sk_ordinal_kl.batching as batching
+
+    X = np.arange(46, dtype=np.float32).reshape(23, 2)
+    y = {"index": np.arange(23), "sample_weight": np.linspace(0, 1, 23)}
+
+    def batches(limit):
+        monkeypatch.setattr(batching, "_GATHER_EPOCH_MAX_BYTES", limit)
+        torch.manual_seed(0)
+        loader = ArrayBatchLoader(Dataset(X, y), batch_size=5, shuffle=True, drop_last=drop_last)
+        return [(Xb.tolist(), {k: v.tolist() for k, v in yb.items()}) for Xb, yb in loader]
+
+    gathered, sliced = batches(2**30), batches(0)
+    assert gathered == sliced
+    assert len(gathered) == (4 if drop_last else 5)

@@ -581,3 +581,45 @@ def test_default_module_with_a_dataset_says_what_it_needs(ordinal_data):
         _fit(dataset, None)
     clf = _fit(dataset, None, module__in_features=5, max_epochs=2)
     assert clf.predict_proba(dataset).shape == (len(X), 4)
+
+
+def test_adam_family_is_fused_unless_the_user_chooses(ordinal_data):
+    X, y = ordinal_data
+    net = OrdinalKLClassifier(max_epochs=1).fit(X, y)
+    assert net.optimizer_.defaults["fused"] is True
+    net = OrdinalKLClassifier(max_epochs=1, optimizer__foreach=True).fit(X, y)
+    assert not net.optimizer_.defaults["fused"]
+    assert net.optimizer_.defaults["foreach"] is True
+    net = OrdinalKLClassifier(max_epochs=1, optimizer__fused=False).fit(X, y)
+    assert net.optimizer_.defaults["fused"] is False
+    net = OrdinalKLClassifier(max_epochs=1, optimizer=torch.optim.SGD).fit(X, y)
+    assert not net.optimizer_.defaults.get("fused")
+
+
+def test_plain_loop_matches_skorch_loop(ordinal_data):
+    # A callback with a batch hook sends training through skorch's own loop: the same
+    # seed gives the same per-batch losses and weights as the plain loop.
+    from skorch.callbacks import Callback
+
+    class BatchHook(Callback):
+        def on_batch_end(self, net, **kwargs):
+            pass
+
+    X, y = ordinal_data
+    params = {"max_epochs": 3, "batch_size": 32, "random_state": 0, "module__dropout": 0.2}
+    plain = OrdinalKLClassifier(**params).fit(X, y)
+    skorch_loop = OrdinalKLClassifier(callbacks=[BatchHook()], **params).fit(X, y)
+    assert plain._plain_training_step(plain.train_step)
+    assert not skorch_loop._plain_training_step(skorch_loop.train_step)
+    for key in ("train_loss", "train_batch_size"):
+        np.testing.assert_allclose(
+            plain.history[:, "batches", :, key], skorch_loop.history[:, "batches", :, key]
+        )
+    np.testing.assert_array_equal(
+        plain.history[:, "train_batch_count"], skorch_loop.history[:, "train_batch_count"]
+    )
+    np.testing.assert_allclose(
+        plain.history[:, "train_loss"], skorch_loop.history[:, "train_loss"]
+    )
+    for a, b in zip(plain.module_.parameters(), skorch_loop.module_.parameters(), strict=True):
+        torch.testing.assert_close(a, b)

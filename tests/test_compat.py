@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from skorch import NeuralNet, NeuralNetClassifier
+from skorch.callbacks import Callback
 from torch import nn
 
 from sk_ordinal_kl import OrdinalKLClassifier, _compat
@@ -53,7 +54,19 @@ def test_default_callbacks_are_skorchs_without_valid_acc():
     assert names == ["epoch_timer", "train_loss", "valid_loss", "print_log"]
 
 
-def test_skorch_calls_set_training_before_every_batch(ordinal_data, monkeypatch):
+class _BatchHook(Callback):
+    def on_batch_begin(self, net, **kwargs):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("callbacks", "expected"),
+    [(None, 2), ([_BatchHook()], 2 * 4)],  # plain loop: per epoch; skorch's: per batch
+    ids=["plain loop", "skorch loop"],
+)
+def test_set_training_calls(ordinal_data, monkeypatch, callbacks, expected):
+    # skorch's loop calls _set_training before every batch (why the estimator's
+    # override skips modules already in the mode); the plain loop once per epoch.
     calls = []
     original = OrdinalKLClassifier._set_training
 
@@ -63,8 +76,14 @@ def test_skorch_calls_set_training_before_every_batch(ordinal_data, monkeypatch)
 
     monkeypatch.setattr(OrdinalKLClassifier, "_set_training", spy)
     X, y = ordinal_data
-    OrdinalKLClassifier(max_epochs=2, batch_size=60).fit(X, y)
-    assert calls.count(True) == 2 * 4  # epochs x batches
+    OrdinalKLClassifier(max_epochs=2, batch_size=60, callbacks=callbacks).fit(X, y)
+    assert calls.count(True) == expected  # epochs x batches (4 of 60 rows)
+
+
+def test_fused_optimizer_supports():
+    assert _compat.fused_optimizer_supports([torch.zeros(2), torch.zeros(3, dtype=torch.float64)])
+    assert not _compat.fused_optimizer_supports([torch.zeros(2, dtype=torch.int64)])
+    assert not _compat.fused_optimizer_supports([])
 
 
 def test_log_softmax_backward_is_the_derivative_of_log_softmax():
