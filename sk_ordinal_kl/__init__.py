@@ -5,7 +5,7 @@ The main entry point is :class:`OrdinalKLClassifier`, a skorch
 KL divergence from a discrete Gaussian "mound" over the ordered classes.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 from .callbacks import SigmaSchedule
 from .classifier import OrdinalKLClassifier

@@ -458,3 +458,46 @@ def test_code_digest_ignores_docstrings_but_not_code():
     assert dump(plain) == dump(documented)
     assert dump(plain) != dump(plain.replace("+ 1", "+ 2"))
     assert len(cache.code_digest()) == 16
+
+
+class _Boom:
+    """A classifier whose fit raises (a method that breaks on some data)."""
+
+    def get_params(self, deep=True):
+        return {}
+
+    def fit(self, X, y):
+        raise RuntimeError("boom on purpose")
+
+
+def _boom_method(protocol, classes, seed):
+    return _Boom()
+
+
+def test_a_failing_method_is_reported_and_the_others_still_run(orreview_root, tmp_path):
+    sources = benchmark.data_dir_sources(orreview_root, ["alpha"], max_holdouts=1)
+    methods = {
+        "boom": benchmark.MethodSpec(_boom_method, "raises"),
+        "logreg": benchmark.METHODS["logreg"],
+    }
+    run = benchmark.run_benchmark(
+        sources, methods, benchmark.QUICK_PROTOCOL, tmp_path / "c", progress=False
+    )
+    assert set(run.results["method"]) == {"logreg"}
+    assert [(f["method"], f["error"]) for f in run.failures] == [
+        ("boom", "RuntimeError: boom on purpose")
+    ]
+    benchmark.write_outputs(run, tmp_path / "out")
+    assert "1 unit(s) failed" in (tmp_path / "out" / "summary.md").read_text()
+
+
+def test_observed_class_index_fits_contiguous_labels_and_maps_back():
+    from sklearn.linear_model import LogisticRegression
+
+    from sk_ordinal_kl.benchmark.peers import ObservedClassIndex
+
+    X = np.linspace(-3, 3, 60).reshape(-1, 1)
+    y = np.repeat([0, 2, 5], 20)  # a gap at 1, 3 and 4
+    model = ObservedClassIndex(LogisticRegression()).fit(X, y)
+    assert model.estimator_.classes_.tolist() == [0, 1, 2]
+    assert model.predict([[-3.0], [0.0], [3.0]]).tolist() == [0, 2, 5]

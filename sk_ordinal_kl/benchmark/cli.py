@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     status : int
-        0 on success.
+        0 on success, 1 when some unit failed (outputs are still written).
 
     Examples
     --------
@@ -198,4 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{run.seconds:.1f} s; outputs in {args.out}/",
         flush=True,
     )
-    return 0
+    for failure in run.failures:
+        print(
+            "FAILED {dataset} (size {size}) {method} holdout {holdout}: {error}".format(**failure),
+            file=sys.stderr,
+        )
+    return 1 if run.failures else 0

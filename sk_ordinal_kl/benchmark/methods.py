@@ -38,6 +38,7 @@ from .peers import (
     CornMLPClassifier,
     IndexRegressor,
     MLPRegressorNet,
+    ObservedClassIndex,
     corn_probabilities,
 )
 from .protocol import Protocol
@@ -219,7 +220,7 @@ def _hist_gradient_boosting(protocol: Protocol, classes: list, seed: int) -> Pip
 def _mord_logistic_at(protocol: Protocol, classes: list, seed: int) -> Pipeline:
     import mord
 
-    return _pipeline(mord.LogisticAT(alpha=1.0))
+    return _pipeline(ObservedClassIndex(mord.LogisticAT(alpha=1.0)))
 
 
 def _tuned_decision(estimator: Pipeline, protocol: Protocol, seed: int) -> Pipeline:

@@ -10,6 +10,9 @@
   predictions rounded and clipped to ``0..K-1``: what a practitioner tries first
   (gradient boosting or an MLP regressing the grade). :class:`MLPRegressorNet` is the
   benchmark's MLP as a skorch regressor (MSE on the index) for it.
+* :class:`ObservedClassIndex` — for estimators that insist on labels ``0..m-1`` (mord's
+  threshold models): the classes seen in training are re-indexed contiguously, and
+  predictions mapped back to the original labels.
 * :func:`rule_mse_scorer` — MSE on class indices after a given decision rule, read off
   ``predict_proba``: one inner-CV fit scores all rules at once.
 
@@ -38,6 +41,7 @@ __all__ = [
     "CornMLPClassifier",
     "IndexRegressor",
     "MLPRegressorNet",
+    "ObservedClassIndex",
     "corn_probabilities",
     "rule_mse_scorer",
 ]
@@ -228,3 +232,45 @@ class MLPRegressorNet(NeuralNetRegressor):
     def predict(self, X) -> np.ndarray:
         """Predicted target, 1-D."""
         return super().predict(np.asarray(X, dtype=np.float32)).ravel()
+
+
+class ObservedClassIndex(ClassifierMixin, BaseEstimator):
+    """Fit ``estimator`` on the rank of each label among the labels seen in training.
+
+    A class that never occurs in the training part has no threshold to learn; estimators
+    such as mord's ``LogisticAT`` reject such gaps outright. This wrapper fits on
+    ``0..m-1`` (the seen labels in sorted order) and maps predictions back.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Cloned and fitted on the contiguous index.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted clone.
+    classes_ : ndarray
+        The labels seen in training, sorted.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = np.arange(6.0).reshape(-1, 1)
+    >>> ObservedClassIndex(LogisticRegression()).fit(X, [0, 0, 2, 2, 5, 5]).classes_
+    array([0, 2, 5])
+    """
+
+    def __init__(self, estimator: BaseEstimator):
+        self.estimator = estimator
+
+    def fit(self, X, y, **fit_params) -> ObservedClassIndex:
+        """Fit on the contiguous index of the seen labels."""
+        self.classes_, index = np.unique(np.asarray(y), return_inverse=True)
+        self.estimator_ = clone(self.estimator).fit(X, index, **fit_params)
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """Original labels of the predicted index."""
+        check_is_fitted(self, "estimator_")
+        return self.classes_[np.asarray(self.estimator_.predict(X), dtype=np.int64)]

@@ -27,7 +27,7 @@ def _peer_grids() -> dict[str, dict[str, tuple]]:
         "hgb": {"max_leaf_nodes": leaves},
         "hgb_reg": {"regressor__learning_rate": (0.05, 0.1), "regressor__max_leaf_nodes": leaves},
         "logreg": {"C": (0.01, 0.1, 1.0, 10.0)},
-        "mord_at": {"alpha": (0.1, 1.0, 10.0)},
+        "mord_at": {"estimator__alpha": (0.1, 1.0, 10.0)},
         "corn": {"lr": (1e-3, 3e-3)},
         "dlordinal_tri": {"criterion__alpha2": (0.02, 0.1)},
         "ce_kl_schedule": {"alpha": (0.5, 1.0, 2.0), "sigma": (2.0,)},

@@ -216,20 +216,30 @@ def conformal_markdown(conformal: pd.DataFrame) -> str:
     for (dataset, size, method), group in conformal.groupby(
         ["dataset", "size", "method"], sort=False
     ):
-        coverage = t_interval(group["coverage"])
-        width = t_interval(group["width"])
+        measured = group.dropna(subset=["coverage"])
+        coverage = t_interval(measured["coverage"])
+        width = t_interval(measured["width"])
         rows.append(
             [
                 _setting(dataset, size),
                 method,
-                len(group),
+                len(measured),
                 f"{group['level'].iloc[0]:.2f}",
                 _fmt(*coverage),
                 _fmt(*width, digits=2),
             ]
         )
     header = ["dataset", "method", "n", "level", "coverage", "mean width (classes)"]
-    return markdown_table(header, rows)
+    text = markdown_table(header, rows)
+    notes = conformal[conformal["note"].fillna("") != ""] if "note" in conformal else []
+    if len(notes):
+        skipped = notes.groupby(["dataset", "method"], sort=False)["note"].first()
+        text += (
+            "\n\nNot measured (holdouts left out of n): "
+            + "; ".join(f"{d} {m}: {note}" for (d, m), note in skipped.items())
+            + "."
+        )
+    return text
 
 
 def hindsight_markdown(hindsight: pd.DataFrame) -> str:
@@ -303,6 +313,7 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
         f"wall in this invocation ({run.computed} units computed, {run.cached} from cache).",
         "Methods:\n" + "\n".join(methods),
         "Skipped peers:\n" + "\n".join(skipped),
+        _failures_markdown(run.failures),
         "## Test metrics: mean ± 95% t-CI half-width over holdouts",
         summary_markdown(summary) if not summary.empty else "_no results_",
         "## Friedman",
@@ -318,6 +329,17 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
         tests_markdown(tests, wtl),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _failures_markdown(failures: list[dict]) -> str:
+    if not failures:
+        return ""
+    rows = [[f["dataset"], f["size"], f["method"], f["holdout"], f["error"]] for f in failures]
+    return (
+        f"**{len(failures)} unit(s) failed** and are missing from the tables below "
+        "(a rerun retries them):\n\n"
+        + markdown_table(["dataset", "size", "method", "holdout", "error"], rows)
+    )
 
 
 def _holdout_counts(results: pd.DataFrame) -> str:
@@ -352,6 +374,7 @@ def _run_info(run: BenchmarkRun) -> dict[str, Any]:
         "skipped": run.skipped,
         "computed_units": run.computed,
         "cached_results": run.cached,
+        "failures": run.failures,
         "seconds": round(run.seconds, 1),
         "python": platform.python_version(),
         "torch": torch.__version__,

@@ -29,7 +29,12 @@ from sklearn.metrics import make_scorer, mean_squared_error
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from ..conformal import OrdinalConformalClassifier, coverage_score, mean_interval_width
+from ..conformal import (
+    OrdinalConformalClassifier,
+    coverage_score,
+    mean_interval_width,
+    min_calibration_samples,
+)
 from ..datasets import stratified_holdouts
 from ..decision import predict_index
 from ..labels import predict_proba_ordinal
@@ -217,30 +222,40 @@ def _conformal(
 
     The tuned method is refitted on a stratified 75% of the training part and
     conformalized on the other 25%; calibration rows whose label that fit never saw are
-    left out (counted in ``n_calibration_dropped``), test rows are all kept.
+    left out (counted in ``n_calibration_dropped``), test rows are all kept. A holdout
+    with too few calibration rows for the level (e.g. 5 rows at 90%, which needs 9) gets
+    NaN and a note instead of a set that could not keep its guarantee.
     """
     seed = protocol.seed + split.holdout
-    estimator = spec.build(protocol, split.classes, seed)
-    _tuned(spec, estimator, rows, protocol)
     fit, calibration = stratified_holdouts(split.y_train, 1, 0.25, random_state=seed)[0]
-    estimator.fit(split.X_train.iloc[fit], split.y_train[fit])
     seen = np.isin(split.y_train[calibration], split.y_train[fit])
-    calibration = calibration[seen]
-    conformal = OrdinalConformalClassifier(
-        estimator, confidence_level=protocol.conformal_level, prefit=True
-    ).conformalize(split.X_train.iloc[calibration], split.y_train[calibration])
-    intervals = conformal.predict_interval(split.X_test)
-    return {
+    record = {
         "dataset": split.name,
         "size": size,
         "method": name,
         "holdout": split.holdout,
         "level": protocol.conformal_level,
-        "coverage": coverage_score(split.y_test, intervals, classes=split.classes),
-        "width": mean_interval_width(intervals, classes=split.classes),
-        "n_calibration": len(calibration),
+        "coverage": np.nan,
+        "width": np.nan,
+        "n_calibration": int(seen.sum()),
         "n_calibration_dropped": int((~seen).sum()),
+        "note": "",
     }
+    needed = min_calibration_samples(protocol.conformal_level)
+    if record["n_calibration"] < needed:
+        record["note"] = f"too few calibration rows ({record['n_calibration']} < {needed})"
+        return record
+    calibration = calibration[seen]
+    estimator = spec.build(protocol, split.classes, seed)
+    _tuned(spec, estimator, rows, protocol)
+    estimator.fit(split.X_train.iloc[fit], split.y_train[fit])
+    conformal = OrdinalConformalClassifier(
+        estimator, confidence_level=protocol.conformal_level, prefit=True
+    ).conformalize(split.X_train.iloc[calibration], split.y_train[calibration])
+    intervals = conformal.predict_interval(split.X_test)
+    record["coverage"] = coverage_score(split.y_test, intervals, classes=split.classes)
+    record["width"] = mean_interval_width(intervals, classes=split.classes)
+    return record
 
 
 def _common_key(source: DatasetSource, holdout: int, size: str, protocol: Protocol) -> dict:
@@ -276,6 +291,7 @@ class _TaskResult:
     records: list[dict]
     searches: list[dict] = field(default_factory=list)
     conformal: list[dict] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)
     computed: int = 0
     cached: int = 0
 
@@ -320,26 +336,45 @@ def _search_rows(task: _Task, spec: MethodSpec, search: str, common, result) -> 
 
 
 def _run_task(task: _Task, methods: dict[str, MethodSpec]) -> _TaskResult:
-    """All methods on one task, reading and filling the cache."""
+    """All methods on one task, reading and filling the cache.
+
+    A method that raises is recorded in ``failures`` (and not cached, so a rerun tries it
+    again); the other methods of the task still run.
+    """
     result = _TaskResult(records=[])
     common = _common_key(task.source, task.holdout, task.size, task.protocol)
     with _quiet_and_single_threaded():
         for name, spec in methods.items():
-            rows = None
-            if spec.grid is not None:
-                rows = _search_rows(task, spec, spec.search or name, common, result)
-            path = task.path(name, _method_key(name, spec, common, task.protocol))
-            record = read_cached(path)
-            if record is None:
-                record = _evaluate(name, spec, task.split, task.size, task.protocol, rows)
-                write_atomic(path, record)
-                result.computed += 1
-            else:
-                result.cached += 1
-            result.records.append(record)
-            if name in task.protocol.conformal_methods:
-                result.conformal.append(_conformal_record(task, name, spec, common, rows, result))
+            try:
+                _run_method(task, name, spec, common, result)
+            except Exception as exc:  # reported in the outputs and by the exit status
+                result.failures.append(
+                    {
+                        "dataset": task.source.name,
+                        "size": task.size,
+                        "method": name,
+                        "holdout": task.holdout,
+                        "error": f"{type(exc).__name__}: {exc}".splitlines()[0][:300],
+                    }
+                )
     return result
+
+
+def _run_method(task: _Task, name: str, spec: MethodSpec, common, result: _TaskResult) -> None:
+    rows = None
+    if spec.grid is not None:
+        rows = _search_rows(task, spec, spec.search or name, common, result)
+    path = task.path(name, _method_key(name, spec, common, task.protocol))
+    record = read_cached(path)
+    if record is None:
+        record = _evaluate(name, spec, task.split, task.size, task.protocol, rows)
+        write_atomic(path, record)
+        result.computed += 1
+    else:
+        result.cached += 1
+    result.records.append(record)
+    if name in task.protocol.conformal_methods:
+        result.conformal.append(_conformal_record(task, name, spec, common, rows, result))
 
 
 def _conformal_record(task: _Task, name, spec, common, rows, result) -> dict[str, Any]:
@@ -377,6 +412,8 @@ class BenchmarkRun:
     conformal : DataFrame
         Coverage and mean width of conformal prediction sets per (dataset, size,
         method, holdout), for ``protocol.conformal_methods``.
+    failures : list of dict
+        Units that raised (dataset, size, method, holdout, error); empty when all ran.
     info : dict
         Free-form facts recorded with the outputs (e.g. the command line).
     """
@@ -389,6 +426,7 @@ class BenchmarkRun:
     seconds: float
     protocol: Protocol
     conformal: pd.DataFrame = field(default_factory=pd.DataFrame)
+    failures: list[dict] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -471,7 +509,7 @@ def run_benchmark(
     runnable, skipped = available_methods(methods)
     tasks = _tasks(sources, sizes, protocol, Path(cache_dir))
     start = time.perf_counter()
-    records, searches, conformal, computed, cached = [], [], [], 0, 0
+    records, searches, conformal, failures, computed, cached = [], [], [], [], 0, 0
     jobs = (delayed(_run_task)(task, runnable) for task in tasks)
     with _progress(len(tasks), progress) as bar:
         parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
@@ -479,6 +517,7 @@ def run_benchmark(
             records += task.records
             searches += task.searches
             conformal += task.conformal
+            failures += task.failures
             computed += task.computed
             cached += task.cached
             bar.update(1)
@@ -487,7 +526,7 @@ def run_benchmark(
     seconds = time.perf_counter() - start
     conformal_frame = _conformal_frame(conformal, results)
     return BenchmarkRun(
-        results, search, skipped, computed, cached, seconds, protocol, conformal_frame
+        results, search, skipped, computed, cached, seconds, protocol, conformal_frame, failures
     )
 
 
