@@ -221,7 +221,15 @@ def _repository_paths(app, docname, source):
         )
 
 
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    """Hide scikit-learn's generated ``set_*_request`` methods (documented by sklearn)."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
 def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)
     # Before numpydoc (priority 500) reformats the docstring.
     app.connect("autodoc-process-docstring", _literal_shape_names, priority=100)
     app.connect("source-read", _repository_paths)
