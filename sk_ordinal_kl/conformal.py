@@ -228,7 +228,9 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
         :class:`~sk_ordinal_kl.OrdinalKLClassifier`, a Pipeline, a scikit-learn
         classifier.
     confidence_level : float, default=0.9
-        Target marginal coverage, in (0, 1).
+        Target marginal coverage, in (0, 1). It is read by :meth:`conformalize`:
+        changing it afterwards (``set_params``) has no effect on the sets until
+        :meth:`conformalize` is called again.
     method : {"aps", "rps"}, default="aps"
         Conformity score: ordinal APS grown around the mode (Lu et al., 2022), or
         median-centred quantile intervals of the predictive distribution (the RPS-based
@@ -256,8 +258,11 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
         Labels in ordinal order.
     conformity_scores_ : ndarray of shape (n_calibration,)
         Sorted scores of the calibration samples (set by :meth:`conformalize`).
+    confidence_level_ : float
+        The ``confidence_level`` at the last :meth:`conformalize`; the sets use it in
+        both modes (``randomized`` or not).
     quantile_ : float
-        The threshold: the ``ceil((n + 1) * confidence_level)``-th smallest score.
+        The threshold: the ``ceil((n + 1) * confidence_level_)``-th smallest score.
 
     Notes
     -----
@@ -366,9 +371,11 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
             )
         labels = check_labels(y)
         check_consistent_length(X, labels)
+        if self.classes is not None:  # bad classes raise before any fitting
+            self._check_known(labels, OrdinalEncoding(self.classes).ordinal_classes, "y")
         self.estimator_ = clone(self.estimator).fit(X, labels, **fit_params)
         self._set_order(labels)
-        for name in ("conformity_scores_", "quantile_"):
+        for name in ("conformity_scores_", "quantile_", "confidence_level_"):
             vars(self).pop(name, None)
         return self
 
@@ -419,8 +426,9 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
             self._ordinal_proba(X_conformalize), self.method, u=self._uniforms(n, stream=0)
         )
         self.conformity_scores_ = np.sort(scores[np.arange(n), index])
+        self.confidence_level_ = float(self.confidence_level)
         self.quantile_ = float(
-            self.conformity_scores_[conformal_rank(n, self.confidence_level) - 1]
+            self.conformity_scores_[conformal_rank(n, self.confidence_level_) - 1]
         )
         return self
 
@@ -456,7 +464,7 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
             above = n - np.searchsorted(calibration, scores, side="right")
             equal = n - above - np.searchsorted(calibration, scores, side="left")
             p_value = (above + u[:, None] * (equal + 1)) / (n + 1)
-            sets = p_value > 1 - self.confidence_level
+            sets = p_value > 1 - self.confidence_level_
         else:
             sets = scores <= self.quantile_
         sets[np.arange(len(sets)), anchors] = True
@@ -508,7 +516,8 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
             Column ``j`` is label ``classes_[j]`` (sorted order, as ``predict_proba``);
             in ordinal order each row is one non-empty run of True.
         """
-        return self._encoding_.to_sorted_columns(self._ordinal_sets(X))
+        sets = self._ordinal_sets(X)  # raises NotFittedError before conformalize
+        return self._encoding_.to_sorted_columns(sets)
 
     def predict_interval(self, X) -> np.ndarray:
         """Prediction sets as ordinal intervals ``[low, high]`` of labels.
@@ -544,29 +553,47 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
 # --------------------------------------------------------------------------- #
 # Metrics
 # --------------------------------------------------------------------------- #
-def _bounds(
-    y_true: ArrayLike, y_sets: ArrayLike, classes: ArrayLike | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(true_index, low_index, high_index)`` in ordinal indices."""
+def _class_indices(values: ArrayLike, name: str) -> np.ndarray:
+    """``values`` as int64 class indices; integer-valued floats are accepted."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
+    if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+        return array.astype(np.int64)
+    raise ValueError(
+        f"{name} must hold integer class indices when classes is None; pass "
+        "classes=[...] in ordinal order to use labels."
+    )
+
+
+def _first_rows(mask: np.ndarray) -> str:
+    rows = np.flatnonzero(mask)
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return f"{rows[:5].tolist()}{more}"
+
+
+def _set_bounds(
+    y_sets: ArrayLike, classes: ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """``(low_index, high_index, K)`` of each set in ordinal indices; ``K`` is the number
+    of classes, None for intervals of indices (where it is unknown)."""
     sets = np.asarray(y_sets)
-    if classes is None:
-        true_index = np.asarray(y_true)
-        if true_index.dtype.kind not in "iu":
-            raise ValueError(
-                "y_true must hold integer class indices when classes is None; pass "
-                "classes=[...] in ordinal order to use labels."
-            )
-        true_index = true_index.astype(np.int64)
-    else:
-        true_index = labels_to_indices(y_true, classes, name="y_true")
-    if sets.ndim != 2 or len(sets) != len(true_index):
+    if sets.ndim >= 1 and len(sets) == 0:
+        raise ValueError("y_sets is empty: the metrics need at least one sample.")
+    if sets.ndim != 2:
         raise ValueError(
-            f"y_sets must be 2-D with one row per sample ({len(true_index)}), got shape "
-            f"{sets.shape}."
+            f"y_sets must be 2-D: boolean sets (n_samples, K) or intervals (n_samples, 2), "
+            f"got shape {sets.shape}."
         )
+    encoding = None if classes is None else OrdinalEncoding(classes)
     if sets.dtype == bool:
-        if classes is not None:
-            sets = OrdinalEncoding(classes).to_ordinal_columns(sets)
+        if encoding is not None:
+            if sets.shape[1] != encoding.n_classes:
+                raise ValueError(
+                    f"y_sets has {sets.shape[1]} columns but classes has "
+                    f"{encoding.n_classes} labels; boolean sets need one column per class."
+                )
+            sets = encoding.to_ordinal_columns(sets)
         if not sets.any(axis=1).all():
             raise ValueError("y_sets has empty sets; every row needs at least one label.")
         k = sets.shape[1]
@@ -574,17 +601,58 @@ def _bounds(
         high = k - 1 - np.argmax(sets[:, ::-1], axis=1)
         if np.any(sets.sum(axis=1) != high - low + 1):
             raise ValueError("y_sets has sets that are not contiguous in ordinal order.")
-    else:
-        if sets.shape[1] != 2:
+        return low, high, k
+    if sets.shape[1] != 2:
+        raise ValueError(
+            f"y_sets must be boolean sets (n_samples, K) of dtype bool or intervals "
+            f"(n_samples, 2), got shape {sets.shape} of dtype {sets.dtype}."
+        )
+    if encoding is None:
+        low = _class_indices(sets[:, 0], "y_sets (intervals)")
+        high = _class_indices(sets[:, 1], "y_sets (intervals)")
+        negative = (low < 0) | (high < 0)
+        if negative.any():
             raise ValueError(
-                f"y_sets must be boolean sets (n_samples, K) or intervals (n_samples, 2), "
-                f"got shape {sets.shape} of dtype {sets.dtype}."
+                f"y_sets has intervals with negative class indices, in rows "
+                f"{_first_rows(negative)}; without classes, bounds are indices 0..K-1."
             )
-        if classes is None:
-            low, high = sets[:, 0].astype(np.int64), sets[:, 1].astype(np.int64)
-        else:
-            low = labels_to_indices(sets[:, 0], classes, name="interval lows")
-            high = labels_to_indices(sets[:, 1], classes, name="interval highs")
+    else:
+        low = encoding.encode(sets[:, 0], name="interval lows")
+        high = encoding.encode(sets[:, 1], name="interval highs")
+    reversed_ = low > high
+    if reversed_.any():
+        raise ValueError(
+            f"y_sets has intervals with low > high in ordinal order, in rows "
+            f"{_first_rows(reversed_)}; an interval is [low, high] (y_sets that is not of "
+            "dtype bool is read as intervals: give sets as booleans)."
+        )
+    return low, high, None if encoding is None else encoding.n_classes
+
+
+def _bounds(
+    y_true: ArrayLike, y_sets: ArrayLike, classes: ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(true_index, low_index, high_index)`` in ordinal indices."""
+    low, high, k = _set_bounds(y_sets, classes)
+    if classes is None:
+        if np.ndim(y_true) != 1:
+            raise ValueError(f"y_true must be 1-D, got shape {np.shape(y_true)}.")
+        true_index = _class_indices(y_true, "y_true")
+        outside = (true_index < 0) | (true_index >= (np.inf if k is None else k))
+        if outside.any():
+            where = "negative" if k is None else f"outside 0..{k - 1} (K = {k} set columns)"
+            raise ValueError(
+                f"y_true has class indices {format_labels(np.unique(true_index[outside]))} "
+                f"{where}; without classes, y_true must hold class indices 0..K-1, so pass "
+                "classes=[...] in ordinal order for labels such as 1..K."
+            )
+    else:
+        true_index = labels_to_indices(y_true, classes, name="y_true")
+    if len(true_index) != len(low):
+        raise ValueError(
+            f"y_sets must have one row per sample of y_true ({len(true_index)}), got "
+            f"{len(low)} rows."
+        )
     return true_index, low, high
 
 
@@ -596,12 +664,18 @@ def coverage_score(
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        True labels, or class indices if ``classes`` is None.
+        True labels from ``classes``. Without ``classes`` they must be class *indices*
+        ``0..K-1`` in ordinal order, not labels: integer labels such as ``1..4`` need
+        ``classes=[1, 2, 3, 4]`` (an index outside the range raises).
     y_sets : array-like of shape (n_samples, K) or (n_samples, 2)
-        Boolean sets as from :meth:`OrdinalConformalClassifier.predict_set` (columns
-        in sorted label order, i.e. ``np.sort(classes)``; in index order without
-        ``classes``), or intervals ``[low, high]`` as from
-        :meth:`OrdinalConformalClassifier.predict_interval`.
+        Either boolean sets as from :meth:`OrdinalConformalClassifier.predict_set`, of
+        dtype ``bool`` (columns in sorted label order, i.e. ``np.sort(classes)``; in
+        index order without ``classes``), or intervals ``[low, high]`` as from
+        :meth:`OrdinalConformalClassifier.predict_interval` (labels from ``classes``, or
+        indices without it, with ``low <= high`` in ordinal order). Any array that is not
+        of dtype ``bool`` is read as intervals, so give 0/1 sets as booleans:
+        ``[[1, 0], [0, 1]]`` is two intervals, ``[[True, False], [False, True]]`` two
+        sets.
     classes : array-like of shape (K,), default=None
         Labels in ordinal order (e.g. ``ordinal_classes_``).
 
@@ -609,6 +683,14 @@ def coverage_score(
     -------
     coverage : float
         Empirical coverage in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If there are no samples; a label is not in ``classes``; without ``classes``, a
+        value of ``y_true`` is not a class index in ``0..K-1`` (``K`` the number of set
+        columns; for intervals only negative indices can be detected); an interval has
+        ``low > high``; or a boolean set is empty or not contiguous.
 
     Examples
     --------
@@ -628,7 +710,8 @@ def mean_interval_width(y_sets: ArrayLike, *, classes: ArrayLike | None = None) 
     Parameters
     ----------
     y_sets : array-like of shape (n_samples, K) or (n_samples, 2)
-        Boolean sets or intervals, as for :func:`coverage_score`.
+        Boolean sets (dtype ``bool``) or intervals (any other dtype), as for
+        :func:`coverage_score`; without ``classes``, interval bounds are class indices.
     classes : array-like of shape (K,), default=None
         Labels in ordinal order.
 
@@ -637,16 +720,18 @@ def mean_interval_width(y_sets: ArrayLike, *, classes: ArrayLike | None = None) 
     width : float
         Mean of ``high_index - low_index`` (the number of classes in a set minus one).
 
+    Raises
+    ------
+    ValueError
+        If there are no sets, an interval has ``low > high`` or a negative index, a
+        bound is not in ``classes``, or a boolean set is empty or not contiguous.
+
     Examples
     --------
     >>> mean_interval_width([[0, 0], [1, 3]])
     1.0
     """
-    sets = np.asarray(y_sets)
-    dummy = np.zeros(len(sets), dtype=np.int64)
-    if classes is not None:
-        dummy = np.asarray(classes, dtype=object)[dummy]
-    _, low, high = _bounds(dummy, sets, classes)
+    low, high, _ = _set_bounds(y_sets, classes)
     return float(np.mean(high - low))
 
 
@@ -658,9 +743,12 @@ def coverage_by_set_size(
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        True labels, or class indices if ``classes`` is None.
+        True labels from ``classes``; without ``classes``, class indices ``0..K-1``
+        (integer labels such as ``1..4`` need ``classes=``), as for
+        :func:`coverage_score`.
     y_sets : array-like of shape (n_samples, K) or (n_samples, 2)
-        Boolean sets or intervals, as for :func:`coverage_score`.
+        Boolean sets (dtype ``bool``) or intervals (any other dtype), as for
+        :func:`coverage_score`.
     classes : array-like of shape (K,), default=None
         Labels in ordinal order.
 
@@ -669,6 +757,11 @@ def coverage_by_set_size(
     table : DataFrame
         One row per set size present: ``set_size`` (number of classes, width + 1),
         ``n_samples`` and ``coverage``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`coverage_score`, including for empty inputs.
 
     Examples
     --------

@@ -135,15 +135,19 @@ class OrdinalSplit:
 # --------------------------------------------------------------------------- #
 
 
-def _check_parameter(name: str, value: object, constraint) -> None:
+def _check_parameter(name: str, value: object, constraint, *, caller: str) -> None:
+    """Raise ValueError naming ``name`` and the public function ``caller`` if ``value``
+    does not meet ``constraint``."""
     if isinstance(value, bool):  # scikit-learn's intervals let booleans through as 0/1
         raise ValueError(f"{name} must be a number, got the boolean {value!r}.")
-    validate_parameter_constraints({name: [constraint]}, {name: value}, caller_name=__name__)
+    validate_parameter_constraints({name: [constraint]}, {name: value}, caller_name=caller)
 
 
-def _check_int(value: object, name: str, minimum: int) -> int:
-    """Return ``value`` as an int, or raise ValueError naming ``name``."""
-    _check_parameter(name, value, Interval(numbers.Integral, minimum, None, closed="left"))
+def _check_int(value: object, name: str, minimum: int, *, caller: str) -> int:
+    """Return ``value`` as an int, or raise ValueError naming ``name`` and ``caller``."""
+    _check_parameter(
+        name, value, Interval(numbers.Integral, minimum, None, closed="left"), caller=caller
+    )
     return int(value)
 
 
@@ -367,7 +371,7 @@ def load_orreview_holdout(root: str | os.PathLike[str], name: str, holdout: int)
     ((750, 4), (250, 4))
     """
     name = _check_name(name)
-    holdout = _check_int(holdout, "holdout", 0)
+    holdout = _check_int(holdout, "holdout", 0, caller="load_orreview_holdout")
     directory = _dataset_dir(root, name)
     train_path = directory / f"train_{name}.{holdout}"
     test_path = directory / f"test_{name}.{holdout}"
@@ -876,7 +880,7 @@ def load_diabetes_ordinal(n_classes: int = 5, *, as_frame: bool = False) -> tupl
     """
     from sklearn.datasets import load_diabetes
 
-    n_classes = _check_int(n_classes, "n_classes", 2)
+    n_classes = _check_int(n_classes, "n_classes", 2, caller="load_diabetes_ordinal")
     if n_classes > 50:
         raise ValueError(f"n_classes must be <= 50 for 442 patients, got {n_classes}.")
     bunch = load_diabetes(as_frame=as_frame)
@@ -888,8 +892,8 @@ def load_diabetes_ordinal(n_classes: int = 5, *, as_frame: bool = False) -> tupl
     return bunch.data, pd.Series(y, index=bunch.data.index, name="target", dtype=dtype)
 
 
-def _check_noise(noise: object) -> float:
-    _check_parameter("noise", noise, Interval(numbers.Real, 0, None, closed="left"))
+def _check_noise(noise: object, *, caller: str) -> float:
+    _check_parameter("noise", noise, Interval(numbers.Real, 0, None, closed="left"), caller=caller)
     return float(noise)
 
 
@@ -963,15 +967,16 @@ def make_ordinal_classification(
     >>> X.shape, [int(c) for c in np.bincount(y)]
     ((100, 10), [25, 25, 25, 25])
     """
-    n_classes = _check_int(n_classes, "n_classes", 2)
-    n_samples = _check_int(n_samples, "n_samples", n_classes)
-    n_features = _check_int(n_features, "n_features", 1)
-    n_informative = _check_int(n_informative, "n_informative", 1)
+    caller = "make_ordinal_classification"
+    n_classes = _check_int(n_classes, "n_classes", 2, caller=caller)
+    n_samples = _check_int(n_samples, "n_samples", n_classes, caller=caller)
+    n_features = _check_int(n_features, "n_features", 1, caller=caller)
+    n_informative = _check_int(n_informative, "n_informative", 1, caller=caller)
     if n_informative > n_features:
         raise ValueError(
             f"n_informative must be <= n_features ({n_features}), got {n_informative}."
         )
-    noise = _check_noise(noise)
+    noise = _check_noise(noise, caller=caller)
     rng = check_random_state(random_state)
 
     X = rng.standard_normal((n_samples, n_features))
@@ -1045,7 +1050,7 @@ def holdout_splits(
     >>> len(splits), splits[0].X_train.shape, splits[0].X_test.shape
     (3, (150, 10), (50, 10))
     """
-    n_holdouts = _check_int(n_holdouts, "n_holdouts", 1)
+    n_holdouts = _check_int(n_holdouts, "n_holdouts", 1, caller="holdout_splits")
     X, y = check_X_y(X, y, dtype=np.float64)
     y = _check_labels(y)
     splitter = StratifiedShuffleSplit(
@@ -1207,7 +1212,7 @@ def stratified_holdouts(
     >>> [int((y[test] == "low").sum()) for _, test in holdouts]
     [2, 2, 2]
     """
-    n_holdouts = _check_int(n_holdouts, "n_holdouts", 1)
+    n_holdouts = _check_int(n_holdouts, "n_holdouts", 1, caller="stratified_holdouts")
     codes = _ordinal_codes_of(y, classes)
     n_samples = codes.shape[0]
     n_test = _test_count(test_size, n_samples)
@@ -1265,7 +1270,7 @@ def stratified_subsample(
     >>> np.bincount(y[idx]).tolist()
     [5, 3, 2]
     """
-    n = _check_int(n, "n", 1)
+    n = _check_int(n, "n", 1, caller="stratified_subsample")
     codes = _ordinal_codes_of(y, classes)
     n_samples = codes.shape[0]
     if n >= n_samples:

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
@@ -405,7 +406,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         or not they win), else None.
     cv_results_ : dict of ndarrays
         ``"decision"`` (the names, in the order of ``decisions``), ``"score"`` (their
-        score on all out-of-fold predictions pooled) and ``"rank_score"`` (1 = best);
+        score on all out-of-fold predictions pooled) and ``"rank_score"`` (1 = best;
+        equal scores share the smallest rank, as in scikit-learn's searches);
         ``pandas.DataFrame(cv_results_)`` tabulates it.
     classes_ : ndarray of shape (K,)
         Labels sorted; column order of :meth:`predict_proba`.
@@ -526,8 +528,12 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             The fitted meta-estimator.
         """
         decisions = self._check_params()
+        # Everything that can be checked without a fitted estimator raises before any fit.
+        scorer = _resolve_scorer(self.scoring)
         labels = check_labels(y)
         check_consistent_length(X, labels)
+        if self.classes is not None:
+            self._check_labels_in(labels, OrdinalEncoding(self.classes).ordinal_classes)
         if isinstance(self.cv, str):  # "prefit"
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
@@ -551,7 +557,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         self.ordinal_classes_ = ordinal
         self._encoding_ = OrdinalEncoding(ordinal)
         self.classes_ = self._encoding_.classes
-        self._choose(decisions, oof, labels)
+        self._choose(decisions, scorer, oof, labels)
         return self
 
     def _ordinal_order(self, estimator, labels: np.ndarray) -> np.ndarray:
@@ -559,6 +565,10 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             ordinal = OrdinalEncoding(self.classes).ordinal_classes
         else:
             ordinal = np.asarray(ordinal_classes_of(estimator))
+        self._check_labels_in(labels, ordinal)
+        return ordinal
+
+    def _check_labels_in(self, labels: np.ndarray, ordinal: np.ndarray) -> None:
         unknown = np.setdiff1d(np.unique(_as_1d_object(labels, "y")), _as_1d_object(ordinal, ""))
         if unknown.size:
             source = "classes" if self.classes is not None else "the fitted estimator's classes"
@@ -566,10 +576,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
                 f"y contains labels {format_labels(unknown)} that are not in {source} "
                 f"{format_labels(ordinal)}."
             )
-        return ordinal
 
-    def _choose(self, decisions, oof: np.ndarray, labels: np.ndarray) -> None:
-        scorer = _resolve_scorer(self.scoring)
+    def _choose(self, decisions, scorer, oof: np.ndarray, labels: np.ndarray) -> None:
         true_index = self._encoding_.encode(labels)
         score_fn, max_candidates = self._index_scorer(scorer, oof, labels, true_index)
         scores, self.thresholds_ = [], None
@@ -588,9 +596,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         best = int(np.argmax(scores))  # first of equal scores
         self.best_decision_ = decisions[best]
         self.best_score_ = float(scores[best])
-        order = np.argsort(-scores, kind="stable")
-        rank = np.empty(len(scores), dtype=np.int64)
-        rank[order] = np.arange(1, len(scores) + 1)
+        # Equal scores share the best rank, as in scikit-learn's searches.
+        rank = rankdata(-scores, method="min").astype(np.int64)
         self.cv_results_ = {
             "decision": np.asarray(decisions, dtype=object),
             "score": scores,
@@ -633,7 +640,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         proba : ndarray of shape (n_samples, K)
             Column ``k`` is the probability of ``ordinal_classes_[k]``.
         """
-        check_is_fitted(self)
+        check_is_fitted(self, "best_decision_")
         return _proba_in_order(self.estimator_, X, self.ordinal_classes_)
 
     def predict_proba(self, X) -> np.ndarray:
@@ -649,7 +656,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         proba : ndarray of shape (n_samples, K)
             The estimator's ``predict_proba`` (a class it never saw gets a zero column).
         """
-        return self._encoding_.to_sorted_columns(self.predict_proba_ordinal(X))
+        proba = self.predict_proba_ordinal(X)  # raises NotFittedError before fit
+        return self._encoding_.to_sorted_columns(proba)
 
     def predict(self, X) -> np.ndarray:
         """Labels under the chosen decision ``best_decision_``.
@@ -686,7 +694,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         score : float
             The value of the scorer named by ``scoring``.
         """
-        check_is_fitted(self)
+        check_is_fitted(self, "best_decision_")
         return float(_resolve_scorer(self.scoring)(self, X, y))
 
     def __sklearn_tags__(self):

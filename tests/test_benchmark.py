@@ -209,8 +209,11 @@ def test_train_sizes_on_a_csv_dataset(mixed_root, tmp_path):
     summary = pd.read_csv(out / "summary.csv", dtype={"size": str})
     assert set(summary["size"]) == {"40", "120"}
     report = (out / "summary.md").read_text()
-    assert "grades (n=40)" in report and "grades (n=120)" in report
+    assert "grades (train=40)" in report and "grades (train=120)" in report
     assert (out / "learning_curves.png").is_file()
+    # one Friedman test per size, never pooled (one dataset here: too few to run)
+    assert "### 40 training rows" in report and "### 120 training rows" in report
+    assert not (out / "friedman.csv").exists()
 
 
 def test_max_train_caps_the_training_part(mixed_root, tmp_path):
@@ -501,3 +504,22 @@ def test_observed_class_index_fits_contiguous_labels_and_maps_back():
     model = ObservedClassIndex(LogisticRegression()).fit(X, y)
     assert model.estimator_.classes_.tolist() == [0, 1, 2]
     assert model.predict([[-3.0], [0.0], [3.0]]).tolist() == [0, 2, 5]
+
+
+def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    argv = ["--data-dir", str(orreview_root), "--out", str(out), *FAST]
+    assert benchmark.main([*argv, "--methods", "ce", "ce_kl", "logreg"]) == 0
+    before = (out / "summary.md").read_text()
+    assert "no difference can reach p < 0.05" in before  # 2 holdouts: not testable
+    (out / "summary.md").unlink()
+    (out / "critical_difference.png").unlink()
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("re-rendering must not fit")
+
+    monkeypatch.setattr(runner, "_evaluate", no_fit)
+    monkeypatch.setattr(runner, "_inner_search", no_fit)
+    assert benchmark.main(["--rerender", str(out)]) == 0
+    assert (out / "summary.md").read_text() == before
+    assert (out / "critical_difference.png").is_file()

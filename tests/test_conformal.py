@@ -385,3 +385,88 @@ def test_metrics_on_hand_made_sets():
         coverage_score([0], np.array([[False, False, False]]))
     with pytest.raises(ValueError, match="integer class indices"):
         coverage_score(["a"], np.array([[True]]))
+
+
+def test_every_predict_method_before_fit_raises_not_fitted_error():
+    X, _ = make_ordinal_classification(n_samples=20, n_classes=3, random_state=0)
+    model = OrdinalConformalClassifier(LogisticRegression())
+    for method in (model.predict, model.predict_proba):
+        with pytest.raises(NotFittedError):
+            method(X)
+    for method in (model.predict_set, model.predict_interval):
+        with pytest.raises(NotFittedError, match="call conformalize"):
+            method(X)
+
+
+class CountingLogisticRegression(LogisticRegression):
+    """LogisticRegression that counts its fits (all clones share the count)."""
+
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize(
+    ("classes", "message"), [([0, 1], r"labels not seen in fit: \[2\]"), ([0, 1, 1, 2], "dup")]
+)
+def test_bad_classes_raise_before_fitting(classes, message):
+    X, y = make_ordinal_classification(n_samples=60, n_classes=3, random_state=0)
+    CountingLogisticRegression.fits = 0
+    model = OrdinalConformalClassifier(CountingLogisticRegression(), classes=classes)
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, y)
+    assert CountingLogisticRegression.fits == 0
+
+
+@pytest.mark.parametrize("randomized", [False, True])
+def test_confidence_level_is_fixed_at_conformalize(randomized):
+    model = OrdinalConformalClassifier(
+        MODEL, confidence_level=0.9, prefit=True, randomized=randomized, random_state=0
+    ).conformalize(PROBA[:200], Y[:200])
+    before = model.predict_set(PROBA[200:400])
+    assert model.confidence_level_ == 0.9
+    model.set_params(confidence_level=0.5)
+    np.testing.assert_array_equal(model.predict_set(PROBA[200:400]), before)
+    assert model.confidence_level_ == 0.9
+    model.conformalize(PROBA[:200], Y[:200])  # a new conformalize uses the new level
+    assert model.confidence_level_ == 0.5
+    assert model.predict_set(PROBA[200:400]).sum() < before.sum()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: coverage_score([5, 7], np.array([[True, False], [False, True]])), r"\[5, 7\]"),
+        (lambda: coverage_score([2], np.array([[True, False]])), r"outside 0\.\.1"),
+        (lambda: coverage_score([-1, 0], [[0, 1], [0, 2]]), "negative"),
+        (lambda: coverage_score([0, 1], [[0, 1], [-1, 2]]), "negative"),
+        (lambda: mean_interval_width([[2, 0], [1, 1]]), r"low > high.*rows \[0\]"),
+        (lambda: coverage_by_set_size([0], [[1, 0]]), "low > high"),
+        (lambda: coverage_score([1], [["b", "a"]], classes=["a", "b"]), "low > high"),
+        (lambda: coverage_score([0], [[0.5, 1.0]]), "integer class indices"),
+        (lambda: coverage_score(["c"], [["a", "b"]], classes=["a", "b"]), r"classes: \['c'\]"),
+        (lambda: coverage_score(["a"], [["a", "c"]], classes=["a", "b"]), r"classes: \['c'\]"),
+        (lambda: coverage_score(["a"], [[True, False]], classes=list("abc")), "3 labels"),
+        (lambda: coverage_score([0, 1], [[0, 1]]), "one row per sample"),
+        (lambda: coverage_by_set_size([], []), "y_sets is empty"),
+        (lambda: coverage_score([], np.zeros((0, 3), bool)), "y_sets is empty"),
+        (lambda: mean_interval_width(np.zeros((0, 2))), "y_sets is empty"),
+    ],
+)
+def test_metrics_reject_inputs_they_would_misread(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_metrics_read_only_bool_arrays_as_sets():
+    sets = [[True, False], [False, True]]
+    assert coverage_score([0, 1], np.array(sets)) == 1.0
+    assert coverage_score([0, 1], sets) == 1.0
+    # The same 0/1 values as integers are intervals [1, 0] (reversed) and [0, 1].
+    with pytest.raises(ValueError, match="dtype bool"):
+        coverage_score([0, 1], [[1, 0], [0, 1]])
+    assert coverage_score([0, 1], [[0, 0], [0, 1]]) == 1.0
+    assert coverage_score([0.0, 1.0], [[0.0, 0.0], [1.0, 1.0]]) == 1.0  # integer-valued
+    assert mean_interval_width([[0, 1], [1, 1]]) == 0.5

@@ -21,6 +21,7 @@ from sk_ordinal_kl.datasets import (
     list_tabular_datasets,
     load_orreview_holdout,
     load_tabular_csv,
+    make_ordinal_classification,
     stratified_holdouts,
     stratified_subsample,
 )
@@ -423,6 +424,16 @@ def test_subsample_rare_class():
 def test_subsample_validates_n(n):
     with pytest.raises(ValueError, match="n"):
         stratified_subsample(Y_STR, n)
+
+
+@pytest.mark.parametrize("bad", [0, 2.5])
+def test_parameter_errors_name_the_function(bad):
+    with pytest.raises(ValueError, match="'n' parameter of stratified_subsample must be"):
+        stratified_subsample(Y_STR, bad)
+    with pytest.raises(ValueError, match="'n_holdouts' parameter of stratified_holdouts must"):
+        stratified_holdouts(Y_STR, n_holdouts=bad)
+    with pytest.raises(ValueError, match="parameter of make_ordinal_classification must"):
+        make_ordinal_classification(n_classes=bad)
 
 
 # --------------------------------------------------------------------------- #

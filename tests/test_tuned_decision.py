@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import make_scorer, mean_absolute_error
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
@@ -326,3 +327,48 @@ def test_predict_before_fit(data):
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="not fitted"):
             TunedOrdinalDecisionCV(LogisticRegression()).predict(X)
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_proba_ordinal"])
+def test_every_predict_method_before_fit_raises_not_fitted_error(data, method):
+    X, y = data
+    with pytest.raises(NotFittedError):
+        getattr(TunedOrdinalDecisionCV(LogisticRegression()), method)(X)
+    with pytest.raises(NotFittedError):
+        TunedOrdinalDecisionCV(LogisticRegression()).score(X, y)
+
+
+class CountingLogisticRegression(LogisticRegression):
+    """LogisticRegression that counts its fits (all clones share the count)."""
+
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"classes": [0, 1]}, r"labels \[2, 3\] that are not in classes"),
+        ({"classes": [0, 1, 1, 2, 3]}, "duplicate"),
+        ({"scoring": "not_a_scorer"}, "not_a_scorer"),
+    ],
+)
+def test_bad_classes_and_scoring_raise_before_any_fit(data, params, message):
+    X, y = data
+    CountingLogisticRegression.fits = 0
+    with pytest.raises(ValueError, match=message):
+        TunedOrdinalDecisionCV(CountingLogisticRegression(), cv=3, **params).fit(X, y)
+    assert CountingLogisticRegression.fits == 0
+
+
+def test_rank_score_gives_equal_scores_the_same_rank():
+    # argmax gives 0/1 and median 3/1: both right on the last 4 of 10; mean 2/2 on none.
+    y = np.array([1] * 10)
+    tuned = _prefit_tuner(BIMODAL, scoring="accuracy", decisions=("argmax", "median", "mean"))
+    tuned.fit(BIMODAL, y)
+    np.testing.assert_allclose(tuned.cv_results_["score"], [0.4, 0.4, 0.0])
+    assert tuned.cv_results_["rank_score"].tolist() == [1, 1, 3]
+    assert tuned.best_decision_ == "argmax"  # ties go to the first listed

@@ -34,7 +34,7 @@ from .methods import (
     mlp_method,
 )
 from .protocol import PEER_GRIDS, QUICK_PROTOCOL, Protocol
-from .report import REFERENCES, write_outputs
+from .report import REFERENCES, load_run, write_outputs
 from .runner import ALL_SIZES, BenchmarkRun, run_benchmark, select_best
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "build_parser",
     "data_dir_sources",
     "embedded_sources",
+    "load_run",
     "main",
     "mlp_method",
     "protocol_from_args",

@@ -22,7 +22,7 @@ from pathlib import Path
 from .data import DatasetSource, data_dir_sources, embedded_sources
 from .methods import ALL_METHODS, DECISION_METHODS, LOSS_METHODS, METHODS, available_methods
 from .protocol import QUICK_PROTOCOL, Protocol
-from .report import write_outputs
+from .report import load_run, write_outputs
 from .runner import ALL_SIZES, run_benchmark
 
 __all__ = ["build_parser", "main", "protocol_from_args", "sources_from_args"]
@@ -44,6 +44,10 @@ def _positive(text: str) -> int:
     return value
 
 
+def _values(values) -> str:
+    return " ".join(f"{v:g}" for v in values)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser of ``python -m sk_ordinal_kl.benchmark``.
 
@@ -53,13 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(
         prog="python -m sk_ordinal_kl.benchmark",
-        description="CE+KL vs CE (tuned decision) vs tuned peers on ordinal data: 95%% CIs, "
+        description="CE+KL vs CE (tuned decision) vs tuned peers on ordinal data: 95% CIs, "
         "paired Wilcoxon tests, Friedman + Nemenyi across datasets.",
     )
     add = parser.add_argument
     add("--data-dir", type=Path, nargs="+", help="folder(s) of orreview and/or CSV datasets")
     add("--datasets", nargs="+", metavar="NAME", help="datasets to run")
-    add("--holdouts", type=_positive, metavar="N", help="cap holdouts per dataset")
+    add(
+        "--holdouts",
+        type=_positive,
+        metavar="N",
+        help="cap holdouts per dataset (default: all; 2 with --quick)",
+    )
     add(
         "--csv-holdouts",
         type=_positive,
@@ -74,7 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"training rows per holdout (stratified subsamples; {ALL_SIZES!r} = whole part)",
     )
-    add("--max-train", type=_positive, metavar="N", help="cap on the training rows of a holdout")
+    add(
+        "--max-train",
+        type=_positive,
+        metavar="N",
+        help="cap on the training rows of a holdout (default: no cap)",
+    )
     add(
         "--quick",
         action="store_true",
@@ -101,12 +115,42 @@ def build_parser() -> argparse.ArgumentParser:
         default=min(2, os.cpu_count() or 1),
         help="parallel workers over (dataset, holdout, size) tasks (default: min(2, CPUs))",
     )
-    add("--max-epochs", type=_positive, help="epochs of every neural fit")
-    add("--alphas", type=float, nargs="+", help="alpha grid")
-    add("--sigmas", type=float, nargs="+", help="sigma grid")
-    add("--inner-cv", type=int, help="folds of the inner search")
+    default, quick = Protocol(), QUICK_PROTOCOL
+    add(
+        "--max-epochs",
+        type=_positive,
+        help=f"epochs of every neural fit (default: {default.max_epochs}; "
+        f"{quick.max_epochs} with --quick, which this overrides)",
+    )
+    add(
+        "--alphas",
+        type=float,
+        nargs="+",
+        help=f"alpha grid of ce_kl* (default: {_values(default.alphas)}; "
+        f"{_values(quick.alphas)} with --quick)",
+    )
+    add(
+        "--sigmas",
+        type=float,
+        nargs="+",
+        help=f"sigma grid of ce_kl* (default: {_values(default.sigmas)}; "
+        f"{_values(quick.sigmas)} with --quick)",
+    )
+    add(
+        "--inner-cv",
+        type=_positive,
+        help=f"folds of the inner search (default: {default.inner_cv}; "
+        f"{quick.inner_cv} with --quick)",
+    )
     add("--heatmap-dataset", help="dataset of the alpha x sigma heatmap")
     add("--no-progress", action="store_true", help="no progress bar")
+    add(
+        "--rerender",
+        type=Path,
+        nargs="+",
+        metavar="FOLDER",
+        help="re-write the report and figures of finished runs from their CSVs (no fitting)",
+    )
     return parser
 
 
@@ -172,6 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.rerender:
+        for folder in args.rerender:
+            write_outputs(load_run(folder), folder, args.heatmap_dataset)
+            print(f"re-rendered {folder}/summary.md and its figures", flush=True)
+        return 0
     protocol = protocol_from_args(args)
     try:
         sources = sources_from_args(args)

@@ -172,7 +172,7 @@ def plot_learning_curves(summary: pd.DataFrame, path: Path, metric: str = "mse")
     return path
 
 
-def plot_critical_difference(friedman, path: Path) -> Path:
+def plot_critical_difference(friedman, path: Path, size: str = "all") -> Path:
     """Critical-difference diagram of a Friedman/Nemenyi result (scikit-posthocs).
 
     Parameters
@@ -181,6 +181,8 @@ def plot_critical_difference(friedman, path: Path) -> Path:
         Output of :func:`~sk_ordinal_kl.benchmark.statistics.friedman_test`.
     path : Path
         PNG file to write.
+    size : str, default="all"
+        Training size of the test (shown in the title).
 
     Returns
     -------
@@ -193,7 +195,8 @@ def plot_critical_difference(friedman, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(8, 0.28 * len(friedman.ranks) + 1.6))
     scikit_posthocs.critical_difference_diagram(friedman.ranks, friedman.nemenyi, ax=ax)
     ax.set_title(
-        f"Mean rank of MSE-index over {friedman.n_blocks} blocks (1 = best); bars join "
+        f"Mean rank of MSE-index over {friedman.n_blocks} datasets"
+        f"{'' if size == 'all' else f' at {size} training rows'} (1 = best); bars join "
         f"methods the Nemenyi test does not separate (p >= 0.05)\nFriedman p = "
         f"{friedman.p_value:.2g}, CD = {friedman.critical_difference:.2f}",
         fontsize=9,

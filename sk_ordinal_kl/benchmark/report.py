@@ -10,12 +10,13 @@ temporary folder and then moved into place, so a failure leaves no half-written 
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
 import subprocess
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,14 @@ import torch
 from .._markdown import markdown_table
 from .cache import software_versions, write_atomic
 from .methods import ALL_METHODS
+from .protocol import Protocol
 from .runner import ALL_SIZES, BenchmarkRun
 from .statistics import (
     METRICS,
     SIGNIFICANCE_LEVEL,
     FriedmanResult,
     ci_table,
-    friedman_test,
+    friedman_by_size,
     hindsight_tests,
     paired_tests,
     t_interval,
@@ -44,6 +46,7 @@ __all__ = [
     "conformal_markdown",
     "friedman_markdown",
     "hindsight_markdown",
+    "load_run",
     "report_markdown",
     "summary_markdown",
     "tests_markdown",
@@ -65,6 +68,10 @@ CONFORMAL_NOTE = (
     "The guarantee is coverage >= level on average over calibration draws."
 )
 
+#: Fewest paired holdouts with which a two-sided Wilcoxon test can reach p < 0.05
+#: (the exact test's smallest p-value is 2 / 2^n: 0.0625 for 5 pairs, 0.031 for 6).
+MIN_DECIDABLE_PAIRS = 6
+
 #: Methods every other method is tested against (paired Wilcoxon, W/T/L).
 REFERENCES = ("ce_kl", "ce_kl_rule")
 
@@ -78,7 +85,7 @@ def _fmt(mean: float, half: float, digits: int = 3) -> str:
 
 
 def _setting(dataset: str, size: str) -> str:
-    return dataset if size == ALL_SIZES else f"{dataset} (n={size})"
+    return dataset if size == ALL_SIZES else f"{dataset} (train={size})"
 
 
 def summary_markdown(summary: pd.DataFrame) -> str:
@@ -150,26 +157,41 @@ def tests_markdown(tests: pd.DataFrame, wtl: pd.DataFrame) -> str:
     notes = tests[tests["note"] != ""]
     if not notes.empty:
         listed = "; ".join(
-            f"{r.dataset} {r.method} vs {r.opponent}: {r.note}" for r in notes.itertuples()
+            f"{_setting(r.dataset, r.size)} {r.method} vs {r.opponent}: {r.note}"
+            for r in notes.itertuples()
         )
         parts.append(f"\\* p-value set by convention, not by a test — {listed}.")
+    fewest = int(tests["n_pairs"].min())
+    if fewest < MIN_DECIDABLE_PAIRS:
+        parts.append(
+            f"With {fewest} paired holdouts the smallest two-sided Wilcoxon p-value is "
+            f"2/2^{fewest} = {2 / 2**fewest:.3g}: below {MIN_DECIDABLE_PAIRS} pairs no "
+            "difference can reach p < 0.05, so T there means *not testable*, not *equal*."
+        )
     return "\n\n".join(parts)
 
 
-def friedman_markdown(friedman: FriedmanResult | None) -> str:
+def _suffixed(stem: str, size: str, ext: str) -> str:
+    """File name of a per-size output (no suffix for the whole training part)."""
+    return f"{stem}{ext}" if size == ALL_SIZES else f"{stem}_train{size}{ext}"
+
+
+def friedman_markdown(friedman: FriedmanResult | None, size: str = ALL_SIZES) -> str:
     """Markdown of the Friedman test: mean ranks, p-value, Nemenyi CD and groups.
 
     Parameters
     ----------
     friedman : FriedmanResult or None
         Output of :func:`~sk_ordinal_kl.benchmark.statistics.friedman_test`.
+    size : str, default="all"
+        Training size the test is about (names its files).
 
     Returns
     -------
     text : str
     """
     if friedman is None:
-        return "_Not computed: the test needs at least 3 methods with results on 2 blocks._"
+        return "_Not computed: the test needs at least 3 methods with results on 2 datasets._"
     best = friedman.ranks.index[0]
     same = [m for m in friedman.ranks.index if friedman.nemenyi.loc[best, m] >= SIGNIFICANCE_LEVEL]
     rows = [
@@ -182,14 +204,15 @@ def friedman_markdown(friedman: FriedmanResult | None) -> str:
         else "no evidence that the methods' mean ranks differ"
     )
     lines = [
-        f"Friedman test over {friedman.n_blocks} blocks (dataset × training size) and "
+        f"Friedman test over {friedman.n_blocks} datasets and "
         f"{len(friedman.ranks)} methods: chi² = {friedman.statistic:.2f}, "
         f"p = {friedman.p_value:.3g} — {verdict} at the 5% level.",
         f"Nemenyi critical difference of mean ranks: CD = {friedman.critical_difference:.2f}. "
         f"Methods the Nemenyi test does not separate from the best-ranked `{best}` "
         f"(p ≥ 0.05): {', '.join(f'`{m}`' for m in same)}.",
         markdown_table(["rank", "method", "mean rank", f"Nemenyi p vs {best}"], rows),
-        "Diagram: `critical_difference.png`; all pairwise p-values: `nemenyi.csv`.",
+        f"Diagram: `{_suffixed('critical_difference', size, '.png')}`; all pairwise "
+        f"p-values: `{_suffixed('nemenyi', size, '.csv')}`.",
     ]
     if friedman.dropped:
         lines.append(
@@ -231,6 +254,23 @@ def conformal_markdown(conformal: pd.DataFrame) -> str:
         )
     header = ["dataset", "method", "n", "level", "coverage", "mean width (classes)"]
     text = markdown_table(header, rows)
+    full = (
+        conformal[conformal["width"] >= conformal["n_classes"] - 1]
+        if "n_classes" in conformal
+        else []
+    )
+    if len(full):
+        text += (
+            f"\n\n{len(full)} holdout(s) gave every test row the set of all classes (too few "
+            "calibration rows for a tighter threshold at this level): coverage 1 there is "
+            "trivial."
+        )
+    dropped = int(conformal["n_calibration_dropped"].sum())
+    if dropped:
+        text += (
+            f"\n\n{dropped} calibration row(s) in all were left out because their class "
+            "never occurred in the 75% the model was fitted on."
+        )
     notes = conformal[conformal["note"].fillna("") != ""] if "note" in conformal else []
     if len(notes):
         skipped = notes.groupby(["dataset", "method"], sort=False)["note"].first()
@@ -289,8 +329,8 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
         The run.
     summary, tests, wtl : DataFrame
         Outputs of ``ci_table``, ``paired_tests`` and ``win_tie_loss``.
-    friedman : FriedmanResult or None
-        Output of ``friedman_test``.
+    friedman : dict
+        Output of ``friedman_by_size``: training size -> FriedmanResult or None.
 
     Returns
     -------
@@ -308,7 +348,7 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
     parts = [
         "# Benchmark results",
         f"Command: `{command}`" if command else "",
-        f"Protocol: `{run.protocol}`",
+        f"Protocol: `{_protocol_text(run.protocol)}`",
         f"Holdouts per dataset: {_holdout_counts(run.results)}. Compute: {run.seconds:.0f} s "
         f"wall in this invocation ({run.computed} units computed, {run.cached} from cache).",
         "Methods:\n" + "\n".join(methods),
@@ -317,7 +357,7 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
         "## Test metrics: mean ± 95% t-CI half-width over holdouts",
         summary_markdown(summary) if not summary.empty else "_no results_",
         "## Friedman",
-        friedman_markdown(friedman),
+        _friedman_sections(friedman),
         "## Tuned decision against the best fixed rule in hindsight" if has_hindsight else "",
         HINDSIGHT_NOTE if has_hindsight else "",
         hindsight_markdown(hindsight) if has_hindsight else "",
@@ -331,6 +371,11 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
+def _protocol_text(protocol: Protocol) -> str:
+    """The protocol's repr with its grids in name order (as ``run_info.json`` stores them)."""
+    return repr(replace(protocol, peer_grids=dict(sorted(protocol.peer_grids.items()))))
+
+
 def _failures_markdown(failures: list[dict]) -> str:
     if not failures:
         return ""
@@ -340,6 +385,19 @@ def _failures_markdown(failures: list[dict]) -> str:
         "(a rerun retries them):\n\n"
         + markdown_table(["dataset", "size", "method", "holdout", "error"], rows)
     )
+
+
+def _friedman_sections(friedman: dict) -> str:
+    if len(friedman) <= 1:
+        return "\n\n".join(friedman_markdown(f, size) for size, f in friedman.items())
+    parts = [
+        "One test per training size, datasets as blocks (the points of a learning curve "
+        "share their test parts, so they are not independent blocks)."
+    ]
+    for size, result in friedman.items():
+        label = "whole training part" if size == ALL_SIZES else f"{size} training rows"
+        parts += [f"### {label}", friedman_markdown(result, size)]
+    return "\n\n".join(parts)
 
 
 def _holdout_counts(results: pd.DataFrame) -> str:
@@ -368,8 +426,9 @@ def _git_commit() -> str | None:
 
 def _run_info(run: BenchmarkRun) -> dict[str, Any]:
     return {
-        **run.info,
         "git_commit": _git_commit(),
+        **run.info,
+        "rendered_by_commit": _git_commit(),
         "protocol": asdict(run.protocol),
         "skipped": run.skipped,
         "computed_units": run.computed,
@@ -414,14 +473,20 @@ def _write_tables(run, folder: Path, summary, tests, wtl, friedman) -> None:
     pd.DataFrame(
         [{"method": k, "reason": v} for k, v in run.skipped.items()], columns=["method", "reason"]
     ).to_csv(folder / "skipped.csv", index=False)
-    if friedman is not None:
-        ranks = friedman.ranks.rename("mean_rank").rename_axis("method").reset_index()
-        ranks["friedman_statistic"] = friedman.statistic
-        ranks["friedman_p"] = friedman.p_value
-        ranks["critical_difference"] = friedman.critical_difference
-        ranks["n_blocks"] = friedman.n_blocks
-        ranks.to_csv(folder / "friedman.csv", index=False, float_format="%.6g")
-        friedman.nemenyi.to_csv(folder / "nemenyi.csv", float_format="%.6g")
+    frames = []
+    for size, result in friedman.items():
+        if result is None:
+            continue
+        ranks = result.ranks.rename("mean_rank").rename_axis("method").reset_index()
+        ranks.insert(0, "size", size)
+        ranks["friedman_statistic"] = result.statistic
+        ranks["friedman_p"] = result.p_value
+        ranks["critical_difference"] = result.critical_difference
+        ranks["n_datasets"] = result.n_blocks
+        frames.append(ranks)
+        result.nemenyi.to_csv(folder / _suffixed("nemenyi", size, ".csv"), float_format="%.6g")
+    if frames:
+        pd.concat(frames).to_csv(folder / "friedman.csv", index=False, float_format="%.6g")
 
 
 def _write_figures(run, folder: Path, summary, friedman, heatmap_dataset) -> None:
@@ -435,8 +500,10 @@ def _write_figures(run, folder: Path, summary, friedman, heatmap_dataset) -> Non
     if not summary.empty:
         plot_ci(summary, folder / "ci_mse.png")
         plot_learning_curves(summary, folder / "learning_curves.png")
-    if friedman is not None:
-        plot_critical_difference(friedman, folder / "critical_difference.png")
+    for size, result in friedman.items():
+        if result is not None:
+            path = folder / _suffixed("critical_difference", size, ".png")
+            plot_critical_difference(result, path, size)
     name = _heatmap_dataset(run.search, heatmap_dataset)
     if name is not None:
         plot_search_heatmap(run.search, name, folder / f"heatmap_{name}.png")
@@ -470,7 +537,7 @@ def write_outputs(
     present = set(run.results["method"])
     tests = paired_tests(run.results, [r for r in REFERENCES if r in present])
     wtl = win_tie_loss(tests) if not tests.empty else pd.DataFrame()
-    friedman = friedman_test(run.results)
+    friedman = friedman_by_size(run.results)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         _write_tables(run, staging, summary, tests, wtl, friedman)
@@ -485,3 +552,58 @@ def write_outputs(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return files
+
+
+def _protocol_of(fields: dict[str, Any]) -> Protocol:
+    """The Protocol recorded in ``run_info.json`` (JSON lists back to tuples)."""
+
+    def tuples(value):
+        if isinstance(value, list):
+            return tuple(tuples(v) for v in value)
+        if isinstance(value, dict):
+            return {k: tuples(v) for k, v in value.items()}
+        return value
+
+    return Protocol(**{k: tuples(v) for k, v in fields.items()})
+
+
+def load_run(folder: str | os.PathLike[str]) -> BenchmarkRun:
+    """A finished run read back from its output folder (no fitting, no cache needed).
+
+    Lets the report and figures be re-rendered from ``results.csv`` and its companions,
+    e.g. after a change to the report's layout: ``python -m sk_ordinal_kl.benchmark
+    --rerender FOLDER``.
+
+    Parameters
+    ----------
+    folder : path-like
+        Output folder of :func:`write_outputs`.
+
+    Returns
+    -------
+    run : BenchmarkRun
+        With the recorded protocol, timing and counts; ``info`` keeps the original
+        ``run_info.json`` fields.
+    """
+    folder = Path(folder)
+    info = json.loads((folder / "run_info.json").read_text(encoding="utf-8"))
+    str_size = {"size": str}
+    results = pd.read_csv(folder / "results.csv", dtype=str_size)
+    search = pd.read_csv(folder / "inner_search.csv", dtype=str_size)
+    conformal_file = folder / "conformal.csv"
+    conformal = (
+        pd.read_csv(conformal_file, dtype=str_size) if conformal_file.is_file() else pd.DataFrame()
+    )
+    keep = {"command", "git_commit", "python", "torch", "software"}
+    return BenchmarkRun(
+        results=results,
+        search=search,
+        skipped=info.get("skipped", {}),
+        computed=info.get("computed_units", 0),
+        cached=info.get("cached_results", 0),
+        seconds=info.get("seconds", 0.0),
+        protocol=_protocol_of(info["protocol"]),
+        conformal=conformal,
+        failures=info.get("failures", []),
+        info={k: v for k, v in info.items() if k in keep},
+    )

@@ -537,7 +537,7 @@ def _conformal_frame(records: list[dict], results: pd.DataFrame) -> pd.DataFrame
     if frame.empty:
         return frame
     frame["size"] = frame["size"].astype(str)
-    return results[keys].merge(frame, on=keys, how="inner")
+    return results[[*keys, "n_classes"]].merge(frame, on=keys, how="inner")
 
 
 RESULT_COLUMNS = [

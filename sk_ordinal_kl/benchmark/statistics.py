@@ -12,8 +12,8 @@ Definitions (also in ``docs/benchmark.md``):
 * **win / tie / loss** of method A against B on a dataset — *win*: A's mean MSE-index
   is lower and ``p < 0.05``; *loss*: A's mean is higher and ``p < 0.05``; *tie*:
   otherwise (including ``p >= 0.05`` and all-zero differences).
-* **Friedman** — methods ranked by mean MSE-index within each block (a dataset at a
-  training size; 1 = lowest MSE, ties share the average rank), the Friedman chi-square
+* **Friedman** — methods ranked by mean MSE-index within each dataset (1 = lowest MSE,
+  ties share the average rank), the Friedman chi-square
   test that all mean ranks are equal (``scipy.stats.friedmanchisquare``), and the
   Nemenyi post-hoc test of every pair (``scikit_posthocs.posthoc_nemenyi_friedman``),
   whose critical difference is ``CD = q_0.05(k) · sqrt(k (k + 1) / (6 N))`` for ``k``
@@ -21,8 +21,10 @@ Definitions (also in ``docs/benchmark.md``):
   exactly these tests and draws the critical-difference diagram; we only arrange the
   table it reads.
 
-Blocks are (dataset, size): ``size`` is ``"all"`` or the training-set size of a
-learning-curve point, so each point of a learning curve is tested on its own.
+Paired tests and CIs are per (dataset, size): ``size`` is ``"all"`` or the training-set
+size of a learning-curve point. The Friedman test runs once per size with the datasets as
+blocks: the points of one learning curve share their test parts and nest their training
+parts, so pooling them as blocks would count the same evidence several times.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ __all__ = [
     "METRICS",
     "FriedmanResult",
     "ci_table",
+    "friedman_by_size",
     "friedman_test",
     "hindsight_tests",
     "mean_ranks",
@@ -310,7 +313,7 @@ class FriedmanResult:
     Attributes
     ----------
     table : DataFrame
-        Block x method mean MSE-index (complete blocks only).
+        Dataset x method mean MSE-index (methods with a result on every dataset).
     ranks : Series
         Mean rank per method, best (lowest) first.
     statistic, p_value : float
@@ -320,7 +323,7 @@ class FriedmanResult:
     critical_difference : float
         Nemenyi critical difference of mean ranks at the 0.05 level.
     dropped : list
-        Methods left out because they lack a result on some block.
+        Methods left out because they lack a result on some dataset.
     """
 
     table: pd.DataFrame
@@ -333,13 +336,13 @@ class FriedmanResult:
 
     @property
     def n_blocks(self) -> int:
-        """Number of blocks (dataset, size) in the test."""
+        """Number of blocks (datasets) in the test."""
         return len(self.table)
 
 
 def _block_table(results: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, list]:
-    """Block x method means; methods missing a block are dropped (listed)."""
-    table = results.pivot_table(index=BLOCK, columns="method", values=metric, aggfunc="mean")
+    """Dataset x method means; methods missing a dataset are dropped (listed)."""
+    table = results.pivot_table(index="dataset", columns="method", values=metric, aggfunc="mean")
     order = [m for m in pd.unique(results["method"]) if m in table.columns]
     table = table[order]
     complete = table.notna().all(axis=0)
@@ -373,23 +376,31 @@ def critical_difference(n_methods: int, n_blocks: int, alpha: float = SIGNIFICAN
 
 
 def friedman_test(results: pd.DataFrame, metric: str = "mse") -> FriedmanResult | None:
-    """Friedman test of equal mean ranks across blocks, with the Nemenyi post-hoc test.
+    """Friedman test of equal mean ranks across datasets, with the Nemenyi post-hoc test.
 
     Parameters
     ----------
     results : DataFrame
-        Per-split rows (``dataset, size, method, holdout`` and ``metric``).
+        Per-split rows (``dataset, size, method, holdout`` and ``metric``) of one
+        training size (see :func:`friedman_by_size` for several).
     metric : str, default="mse"
         Lower-is-better metric ranked.
 
     Returns
     -------
     result : FriedmanResult or None
-        None when fewer than 3 methods or 2 blocks have complete results (the test
+        None when fewer than 3 methods or 2 datasets have complete results (the test
         needs both).
+
+    Raises
+    ------
+    ValueError
+        If ``results`` holds several training sizes.
     """
     import scikit_posthocs
 
+    if "size" in results and results["size"].nunique() > 1:
+        raise ValueError("one training size at a time: use friedman_by_size")
     table, dropped = _block_table(results, metric)
     if table.shape[1] < 3 or table.shape[0] < 2:
         return None
@@ -406,6 +417,29 @@ def friedman_test(results: pd.DataFrame, metric: str = "mse") -> FriedmanResult 
         critical_difference=critical_difference(table.shape[1], table.shape[0]),
         dropped=dropped,
     )
+
+
+def friedman_by_size(
+    results: pd.DataFrame, metric: str = "mse"
+) -> dict[str, FriedmanResult | None]:
+    """One Friedman test per training size (datasets as blocks).
+
+    Parameters
+    ----------
+    results : DataFrame
+        Per-split rows (``dataset, size, method, holdout`` and ``metric``).
+    metric : str, default="mse"
+        Lower-is-better metric ranked.
+
+    Returns
+    -------
+    tests : dict
+        Size -> :class:`FriedmanResult` (or None when the test cannot run), in the order
+        the sizes first appear.
+    """
+    return {
+        size: friedman_test(group, metric) for size, group in results.groupby("size", sort=False)
+    }
 
 
 def hindsight_tests(results: pd.DataFrame) -> pd.DataFrame:
