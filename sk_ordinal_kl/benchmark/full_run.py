@@ -8,14 +8,16 @@
   (``CSV_HOLDOUTS`` stratified 75/25 holdouts, training parts capped at ``MAX_TRAIN``
   rows);
 * ``decisions/`` — CE and CE+KL with a tuned decision
-  (:class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV`) on the same holdouts,
-  against the tuned rules and the best fixed rule in hindsight;
+  (:class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV`) on the first
+  ``DECISION_HOLDOUTS`` holdouts of every dataset, against the tuned rules and the best
+  fixed rule in hindsight;
 * ``learning_curves/`` — ce_rule, ce_kl_rule, hgb_reg and corn on loan-subgrade,
   movie-rating and ERA at ``TRAIN_SIZES`` training rows.
 
 All three share the protocol and the cache, so a unit computed by one (e.g. ce_kl_rule on
 ERA holdout 0) is read by the others, and an interrupted run resumes where it stopped:
-run the same command again.
+run the same command again. ``--rerender`` rewrites the three reports and their figures
+from the committed CSVs without fitting anything.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ MAX_TRAIN = 2000
 TRAIN_SIZES = ("250", "500", "1000", "all")
 LEARNING_CURVE_DATASETS = ("loan-subgrade", "movie-rating", "ERA")
 LEARNING_CURVE_METHODS = ("ce_rule", "ce_kl_rule", "hgb_reg", "corn")
-LEARNING_CURVE_HOLDOUTS = 5
+LEARNING_CURVE_HOLDOUTS = 3
+DECISION_HOLDOUTS = 5
+RUNS = ("main", "decisions", "learning_curves")
 DECISION_METHODS = ("ce_rule", "ce_kl_rule", "ce_tuned_decision", "ce_kl_tuned_decision")
 
 
@@ -51,7 +55,12 @@ def invocations(orreview: Path, tabular: Path, out: Path, cache: Path, n_jobs: i
     ]
     return {
         "main": [*common, "--out", str(out / "main")],
-        "decisions": [*common, "--methods", *DECISION_METHODS, "--out", str(out / "decisions")],
+        "decisions": [
+            *common,
+            *("--methods", *DECISION_METHODS),
+            *("--holdouts", str(DECISION_HOLDOUTS)),  # the last --holdouts wins
+            *("--out", str(out / "decisions")),
+        ],
         "learning_curves": [
             *common,
             *("--datasets", *LEARNING_CURVE_DATASETS),
@@ -82,8 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/benchmark_results"))
     parser.add_argument("--cache-dir", type=Path, default=Path("benchmark_results/cache"))
     parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--only", nargs="+", choices=["main", "decisions", "learning_curves"])
+    parser.add_argument("--only", nargs="+", choices=RUNS)
+    parser.add_argument("--rerender", action="store_true", help="rewrite reports from the CSVs")
     args = parser.parse_args(argv)
+    if args.rerender:
+        folders = [str(args.out / name) for name in args.only or RUNS]
+        return benchmark_main(["--rerender", *folders])
     runs = invocations(args.orreview, args.tabular, args.out, args.cache_dir, args.n_jobs)
     status = 0
     for name, run_argv in runs.items():
