@@ -205,3 +205,20 @@ def write_json(path: Path | None, payload: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2, default=float) + "\n")
     print(f"\nwrote {path}")
+
+
+def train_bare(
+    module, criterion, optimizer, X: torch.Tensor, y: torch.Tensor, batch: int, epochs: int
+) -> torch.nn.Module:
+    """The reference a fit is timed against: a plain PyTorch loop over shuffled batches."""
+    module.train()
+    n = len(X)
+    for _ in range(epochs):
+        order = torch.randperm(n)
+        for start in range(0, n, batch):
+            rows = order[start : start + batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = criterion(module(X.index_select(0, rows)), y.index_select(0, rows))
+            loss.backward()
+            optimizer.step()
+    return module

@@ -29,6 +29,7 @@ from _timing import (
     print_table,
     report,
     setup,
+    train_bare,
 )
 from skorch import NeuralNetClassifier
 
@@ -49,17 +50,7 @@ def bare_loop(X: torch.Tensor, y: torch.Tensor, epochs: int) -> torch.nn.Module:
     # parameters (as OrdinalKLClassifier builds it).
     fused = fused_optimizer_supports(module.parameters()) or None
     optimizer = torch.optim.AdamW(module.parameters(), lr=LR, fused=fused)
-    module.train()
-    n = len(X)
-    for _ in range(epochs):
-        order = torch.randperm(n)
-        for start in range(0, n, BATCH):
-            rows = order[start : start + BATCH]
-            optimizer.zero_grad(set_to_none=True)
-            loss = criterion(module(X.index_select(0, rows)), y.index_select(0, rows))
-            loss.backward()
-            optimizer.step()
-    return module
+    return train_bare(module, criterion, optimizer, X, y, BATCH, epochs)
 
 
 def ordinal_fit(X, y, epochs: int) -> OrdinalKLClassifier:

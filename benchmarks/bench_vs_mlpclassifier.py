@@ -38,6 +38,7 @@ from _timing import (
     print_table,
     report,
     setup,
+    train_bare,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -92,17 +93,7 @@ def bare_loop(X: torch.Tensor, y: torch.Tensor, batch: int, epochs: int) -> torc
     module = TabularMLP(X.shape[1], K, hidden_units=HIDDEN, dropout=0.0)
     criterion = GaussianKLCrossEntropy(alpha=1.0, sigma=1.0, num_classes=K)
     optimizer = net_optimizer(OrdinalKLClassifier(), module.parameters())
-    module.train()
-    n = len(X)
-    for _ in range(epochs):
-        order = torch.randperm(n)
-        for start in range(0, n, batch):
-            rows = order[start : start + batch]
-            optimizer.zero_grad(set_to_none=True)
-            loss = criterion(module(X.index_select(0, rows)), y.index_select(0, rows))
-            loss.backward()
-            optimizer.step()
-    return module
+    return train_bare(module, criterion, optimizer, X, y, batch, epochs)
 
 
 def speed(args) -> tuple[list, list, list, dict]:

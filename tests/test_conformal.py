@@ -23,7 +23,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from probability_probes import PassThrough
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -49,20 +50,6 @@ N_CAL = 20
 N_TEST = 100
 REPS = 500
 Z = 5.0
-
-
-class PassThrough(ClassifierMixin, BaseEstimator):
-    """A fitted "model" whose probabilities are its inputs."""
-
-    def fit(self, X, y):
-        self.classes_ = np.arange(np.asarray(X).shape[1])
-        return self
-
-    def predict_proba(self, X):
-        return np.asarray(X, dtype=np.float64)
-
-    def predict(self, X):
-        return np.argmax(np.asarray(X), axis=1)
 
 
 def _pool(seed=0, n=20_000, k=5):

@@ -6,7 +6,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from probability_probes import PassThrough
+from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -35,20 +36,6 @@ from sk_ordinal_kl.metrics import (
     neg_mse_class_index_scorer,
     qwk_scorer,
 )
-
-
-class PassThrough(ClassifierMixin, BaseEstimator):
-    """A fitted "model" whose probabilities are its inputs (for cv="prefit")."""
-
-    def fit(self, X, y):
-        self.classes_ = np.arange(np.asarray(X).shape[1])
-        return self
-
-    def predict_proba(self, X):
-        return np.asarray(X, dtype=np.float64)
-
-    def predict(self, X):
-        return np.argmax(np.asarray(X), axis=1)
 
 
 def _prefit_tuner(proba, **params):
