@@ -523,3 +523,20 @@ def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, mon
     assert benchmark.main(["--rerender", str(out)]) == 0
     assert (out / "summary.md").read_text() == before
     assert (out / "critical_difference.png").is_file()
+
+
+def test_guidance_tables_quote_the_run(mixed_root, tmp_path):
+    from sk_ordinal_kl.benchmark import guidance
+
+    root = tmp_path / "results"
+    argv = ["--data-dir", str(mixed_root), *FAST, "--holdouts", "2"]
+    methods = ["ce", "ce_rule", "ce_kl", "ce_kl_rule", "hgb_reg"]
+    assert benchmark.main([*argv, "--methods", *methods, "--out", str(root / "main")]) == 0
+    assert guidance.main([str(root)]) == 0
+    text = (root / "guidance.md").read_text()
+    results = pd.read_csv(root / "main" / "results.csv")
+    for dataset in ("alpha", "grades"):
+        mean = results[(results["dataset"] == dataset) & (results["method"] == "ce_kl_rule")]
+        row = next(line for line in text.splitlines() if line.startswith(f"| {dataset} |"))
+        assert f"{mean['mse'].mean():.3f}" in row
+    assert "Conformal sets at 90%" in text and "### By training size" not in text

@@ -1,0 +1,263 @@
+"""The "When does CE+KL help?" tables, computed from finished benchmark outputs.
+
+``python -m sk_ordinal_kl.benchmark.guidance docs/benchmark_results`` reads
+``main/``, ``learning_curves/`` and ``decisions/`` (those present) and writes
+``guidance.md`` next to them: the tables the benchmark page and the README quote.
+
+* **Tuned rule vs tuned rule** — per dataset: classes, training rows per class, MSE on the
+  class index of CE and CE+KL *both with a tuned decision rule* (``ce_rule``,
+  ``ce_kl_rule``), the relative change, the paired Wilcoxon p-value, boosting regression
+  on the index (``hgb_reg``) and the best method of the run.
+* **Learning curves** — the same comparison at each training size, with the mean paired
+  difference and its 95% t-interval (the Wilcoxon test cannot reach p < 0.05 with fewer
+  than 6 holdouts; the interval still shows the size of the effect).
+* **Conformal sets** — coverage and mean width of the 90% sets of CE and CE+KL.
+* **Tuned decisions** — W/T/L of ``TunedOrdinalDecisionCV`` against the best fixed rule
+  chosen with hindsight.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._markdown import markdown_table
+from .statistics import hindsight_tests, t_interval
+
+__all__ = ["conformal_table", "guidance_markdown", "learning_curve_table", "main", "rule_table"]
+
+BASE, KL = "ce_rule", "ce_kl_rule"
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame | None:
+    path = folder / name
+    return pd.read_csv(path, dtype={"size": str}) if path.is_file() else None
+
+
+def _paired(results: pd.DataFrame, dataset: str, size: str) -> pd.DataFrame:
+    """Holdout x {BASE, KL} MSE for one block (holdouts present for both)."""
+    block = results[(results["dataset"] == dataset) & (results["size"] == size)]
+    wide = block.pivot_table(index="holdout", columns="method", values="mse")
+    return wide[[BASE, KL]].dropna() if {BASE, KL} <= set(wide) else pd.DataFrame()
+
+
+def rule_table(results: pd.DataFrame, tests: pd.DataFrame) -> str:
+    """Markdown: CE vs CE+KL, both with a tuned rule, and the strongest baselines.
+
+    Parameters
+    ----------
+    results : DataFrame
+        ``main/results.csv``.
+    tests : DataFrame
+        ``main/pairwise_tests.csv``.
+
+    Returns
+    -------
+    table : str
+    """
+    rows = []
+    means = results.groupby(["dataset", "method"], sort=False)["mse"].mean()
+    for dataset, block in results.groupby("dataset", sort=False):
+        pair = _paired(results, dataset, "all")
+        if pair.empty:
+            continue
+        k = int(block["n_classes"].iloc[0])
+        n_train = float(block["n_train"].mean())
+        base, kl = pair[BASE].mean(), pair[KL].mean()
+        test = tests[
+            (tests["dataset"] == dataset) & (tests["method"] == KL) & (tests["opponent"] == BASE)
+        ]
+        p = f"{test['p_value'].iloc[0]:.2g} ({test['outcome'].iloc[0]})" if len(test) else "—"
+        best = means[dataset].idxmin()
+        hgb = f"{means[dataset]['hgb_reg']:.3f}" if "hgb_reg" in means[dataset] else "—"
+        rows.append(
+            [
+                dataset,
+                k,
+                f"{n_train / k:.0f}",
+                len(pair),
+                f"{base:.3f}",
+                f"{kl:.3f}",
+                f"{100 * (kl - base) / base:+.0f}%" if base > 0 else "—",
+                p,
+                hgb,
+                f"{best} ({means[dataset][best]:.3f})",
+            ]
+        )
+    header = [
+        "dataset",
+        "K",
+        "train rows per class",
+        "holdouts",
+        "ce_rule MSE",
+        "ce_kl_rule MSE",
+        "change",
+        "Wilcoxon p (ce_kl_rule)",
+        "hgb_reg MSE",
+        "best method (MSE)",
+    ]
+    return markdown_table(header, rows)
+
+
+def learning_curve_table(results: pd.DataFrame) -> str:
+    """Markdown: CE vs CE+KL (tuned rules) at each training size, with the paired CI.
+
+    Parameters
+    ----------
+    results : DataFrame
+        ``learning_curves/results.csv``.
+
+    Returns
+    -------
+    table : str
+    """
+    rows = []
+    for (dataset, size), block in results.groupby(["dataset", "size"], sort=False):
+        pair = _paired(results, dataset, size)
+        if pair.empty:
+            continue
+        k = int(block["n_classes"].iloc[0])
+        n_train = float(block["n_train"].mean())
+        diff, half = t_interval(pair[KL] - pair[BASE])
+        base = pair[BASE].mean()
+        others = block.groupby("method")["mse"].mean()
+        rows.append(
+            [
+                dataset,
+                f"{n_train:.0f}",
+                f"{n_train / k:.0f}",
+                len(pair),
+                f"{base:.3f}",
+                f"{pair[KL].mean():.3f}",
+                f"{100 * diff / base:+.0f}%" if base > 0 else "—",
+                f"[{diff - half:+.3f}, {diff + half:+.3f}]" if np.isfinite(half) else "—",
+                f"{others.idxmin()} ({others.min():.3f})",
+            ]
+        )
+    header = [
+        "dataset",
+        "train rows",
+        "rows per class",
+        "holdouts",
+        "ce_rule MSE",
+        "ce_kl_rule MSE",
+        "change",
+        "95% CI of the paired difference",
+        "best of the four",
+    ]
+    return markdown_table(header, rows)
+
+
+def conformal_table(conformal: pd.DataFrame) -> str:
+    """Markdown: coverage and width of the 90% conformal sets, CE against CE+KL.
+
+    Parameters
+    ----------
+    conformal : DataFrame
+        ``main/conformal.csv``.
+
+    Returns
+    -------
+    table : str
+    """
+    measured = conformal.dropna(subset=["coverage"])
+    stats = measured.groupby(["dataset", "method"], sort=False)[["coverage", "width"]].mean()
+    rows = []
+    for dataset in pd.unique(measured["dataset"]):
+        cells = [dataset]
+        for method in ("ce", "ce_kl", "hgb"):
+            if (dataset, method) in stats.index:
+                row = stats.loc[(dataset, method)]
+                cells.append(f"{row['coverage']:.3f} / {row['width']:.2f}")
+            else:
+                cells.append("—")
+        rows.append(cells)
+    header = [
+        "dataset",
+        "ce: coverage / width",
+        "ce_kl: coverage / width",
+        "hgb: coverage / width",
+    ]
+    return markdown_table(header, rows)
+
+
+def _hindsight_line(results: pd.DataFrame) -> str:
+    tests = hindsight_tests(results)
+    lines = []
+    for method, data in tests.groupby("method", sort=False):
+        counts = data["outcome"].value_counts()
+        lines.append(
+            f"- `{method}` against the best fixed rule chosen on the test parts: "
+            f"{counts.get('win', 0)} wins / {counts.get('tie', 0)} ties / "
+            f"{counts.get('loss', 0)} losses over {len(data)} datasets."
+        )
+    return "\n".join(lines)
+
+
+def guidance_markdown(root: str | Path) -> str:
+    """All guidance tables of the outputs under ``root``.
+
+    Parameters
+    ----------
+    root : path-like
+        Folder holding ``main/`` and, optionally, ``learning_curves/`` and ``decisions/``.
+
+    Returns
+    -------
+    text : str
+    """
+    root = Path(root)
+    parts = [
+        "<!-- Generated by `python -m sk_ordinal_kl.benchmark.guidance "
+        f"{root.as_posix()}` from the benchmark outputs; do not edit. -->"
+    ]
+    results = _read(root / "main", "results.csv")
+    if results is not None:
+        tests = _read(root / "main", "pairwise_tests.csv")
+        parts += [
+            "### CE vs CE+KL, both with a tuned decision rule",
+            rule_table(results, tests if tests is not None else pd.DataFrame()),
+        ]
+    curves = _read(root / "learning_curves", "results.csv")
+    if curves is not None:
+        parts += ["### By training size", learning_curve_table(curves)]
+    conformal = _read(root / "main", "conformal.csv")
+    if conformal is not None:
+        parts += [
+            "### Conformal sets at 90% (mean coverage / mean width in classes)",
+            conformal_table(conformal),
+        ]
+    decisions = _read(root / "decisions", "results.csv")
+    if decisions is not None:
+        parts += ["### Tuned decisions", _hindsight_line(decisions)]
+    return "\n\n".join(parts) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write ``<root>/guidance.md``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        ``[root]`` (default ``docs/benchmark_results``).
+
+    Returns
+    -------
+    status : int
+        0 on success.
+    """
+    parser = argparse.ArgumentParser(prog="python -m sk_ordinal_kl.benchmark.guidance")
+    parser.add_argument("root", type=Path, nargs="?", default=Path("docs/benchmark_results"))
+    args = parser.parse_args(argv)
+    path = args.root / "guidance.md"
+    path.write_text(guidance_markdown(args.root), encoding="utf-8")
+    print(path.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
