@@ -8,9 +8,8 @@
   (``CSV_HOLDOUTS`` stratified 75/25 holdouts, training parts capped at ``MAX_TRAIN``
   rows);
 * ``decisions/`` — CE and CE+KL with a tuned decision
-  (:class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV`) on the first
-  ``DECISION_HOLDOUTS`` holdouts of every dataset, against the tuned rules and the best
-  fixed rule in hindsight;
+  (:class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV`) on the same holdouts,
+  against the tuned rules and the best fixed rule in hindsight;
 * ``learning_curves/`` — ce_rule, ce_kl_rule, hgb_reg and corn on loan-subgrade,
   movie-rating and ERA at ``TRAIN_SIZES`` training rows.
 
@@ -40,7 +39,6 @@ TRAIN_SIZES = ("250", "500", "1000", "all")
 LEARNING_CURVE_DATASETS = ("loan-subgrade", "movie-rating", "ERA")
 LEARNING_CURVE_METHODS = ("ce_rule", "ce_kl_rule", "hgb_reg", "corn")
 LEARNING_CURVE_HOLDOUTS = 3
-DECISION_HOLDOUTS = 5
 RUNS = ("main", "decisions", "learning_curves")
 DECISION_METHODS = ("ce_rule", "ce_kl_rule", "ce_tuned_decision", "ce_kl_tuned_decision")
 
@@ -55,12 +53,7 @@ def invocations(orreview: Path, tabular: Path, out: Path, cache: Path, n_jobs: i
     ]
     return {
         "main": [*common, "--out", str(out / "main")],
-        "decisions": [
-            *common,
-            *("--methods", *DECISION_METHODS),
-            *("--holdouts", str(DECISION_HOLDOUTS)),  # the last --holdouts wins
-            *("--out", str(out / "decisions")),
-        ],
+        "decisions": [*common, "--methods", *DECISION_METHODS, "--out", str(out / "decisions")],
         "learning_curves": [
             *common,
             *("--datasets", *LEARNING_CURVE_DATASETS),
