@@ -68,6 +68,7 @@ __all__ = [
     "load_orreview_holdout",
     "load_tabular_csv",
     "make_ordinal_classification",
+    "orreview_holdout_files",
     "stratified_holdouts",
     "stratified_subsample",
 ]
@@ -190,6 +191,35 @@ def _dataset_dir(root: str | os.PathLike[str], name: str) -> Path:
     if not _holdouts_in(base, name) and _holdouts_in(nested, name):
         return nested
     return base
+
+
+def orreview_holdout_files(
+    root: str | os.PathLike[str], name: str, holdout: int
+) -> tuple[Path, Path]:
+    """Paths of the ``train_<name>.<k>`` and ``test_<name>.<k>`` files of one holdout.
+
+    Parameters
+    ----------
+    root : str or path-like
+        Folder whose sub-folders are datasets (files directly inside ``root/name`` or in
+        ``root/name/matlab``).
+    name : str
+        Dataset name.
+    holdout : int
+        Holdout index ``k``.
+
+    Returns
+    -------
+    train_path, test_path : Path
+        The two files (not checked to exist).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``root`` or its dataset folder does not exist.
+    """
+    directory = _dataset_dir(root, name)
+    return directory / f"train_{name}.{holdout}", directory / f"test_{name}.{holdout}"
 
 
 def list_orreview_datasets(root: str | os.PathLike[str]) -> list[str]:
@@ -372,9 +402,7 @@ def load_orreview_holdout(root: str | os.PathLike[str], name: str, holdout: int)
     """
     name = _check_name(name)
     holdout = _check_int(holdout, "holdout", 0, caller="load_orreview_holdout")
-    directory = _dataset_dir(root, name)
-    train_path = directory / f"train_{name}.{holdout}"
-    test_path = directory / f"test_{name}.{holdout}"
+    train_path, test_path = orreview_holdout_files(root, name, holdout)
     X_train, y_train = _read_orreview_file(train_path)
     X_test, y_test = _read_orreview_file(test_path)
     if X_train.shape[1] != X_test.shape[1]:

@@ -23,15 +23,16 @@ from .data import DatasetSource, data_dir_sources, embedded_sources
 from .methods import ALL_METHODS, DECISION_METHODS, LOSS_METHODS, METHODS, available_methods
 from .protocol import QUICK_PROTOCOL, Protocol
 from .report import load_run, write_outputs
-from .runner import ALL_SIZES, run_benchmark
+from .runner import ALL_SIZES, check_size, run_benchmark
 
 __all__ = ["build_parser", "main", "protocol_from_args", "sources_from_args"]
 
 
 def _size(text: str) -> str:
-    if text == ALL_SIZES or (text.isdigit() and int(text) > 1):
-        return text
-    raise argparse.ArgumentTypeError(f"expected an integer > 1 or {ALL_SIZES!r}, got {text!r}")
+    try:
+        return check_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:

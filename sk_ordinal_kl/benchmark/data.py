@@ -35,6 +35,7 @@ from ..datasets import (
     load_orreview_holdout,
     load_tabular_csv,
     make_ordinal_classification,
+    orreview_holdout_files,
     stratified_holdouts,
     stratified_subsample,
 )
@@ -233,8 +234,7 @@ class DatasetSource:
     def identity(self, holdout: int) -> dict[str, Any]:
         """What identifies the data of one holdout in cache keys (content, not path)."""
         if self.kind == "orreview":
-            folder = _orreview_folder(Path(self.root), self.name)
-            files = [folder / f"{part}_{self.name}.{holdout}" for part in ("train", "test")]
+            files = orreview_holdout_files(self.root, self.name, holdout)
             return {"orreview": self.name, "sha1": _file_digest(*map(str, files))}
         split = {"test_size": TEST_SIZE, "split_seed": self.split_seed, "holdout": holdout}
         if self.kind == "csv":
@@ -242,12 +242,6 @@ class DatasetSource:
             digest = _file_digest(f"{base}.csv", f"{base}.json")
             return {"csv": self.name, "sha1": digest, **split}
         return {"embedded": self.name, "spec": EMBEDDED_DATASETS[self.name][1], **split}
-
-
-def _orreview_folder(root: Path, name: str) -> Path:
-    folder = root / name
-    nested = folder / "matlab"
-    return nested if any(nested.glob(f"train_{name}.*")) else folder
 
 
 def embedded_sources(n_holdouts: int = 10, names: Sequence[str] | None = None):

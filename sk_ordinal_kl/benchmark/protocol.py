@@ -96,7 +96,15 @@ class Protocol:
 
     def training(self) -> dict[str, Any]:
         """Fields that determine a single fit (part of every cache key)."""
-        keys = ("max_epochs", "batch_size", "hidden_units", "lr", "seed", "max_train")
+        keys = (
+            "max_epochs",
+            "batch_size",
+            "hidden_units",
+            "lr",
+            "seed",
+            "max_train",
+            "schedule_factor",
+        )
         return {k: v for k, v in asdict(self).items() if k in keys}
 
     def __hash__(self) -> int:  # the dict field would make the dataclass unhashable

@@ -320,7 +320,7 @@ def hindsight_markdown(hindsight: pd.DataFrame) -> str:
     return "\n\n".join(parts)
 
 
-def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
+def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=None) -> str:
     """The Markdown report: protocol, skipped peers, CI table, tests and Friedman.
 
     Parameters
@@ -331,6 +331,8 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
         Outputs of ``ci_table``, ``paired_tests`` and ``win_tie_loss``.
     friedman : dict
         Output of ``friedman_by_size``: training size -> FriedmanResult or None.
+    hindsight : DataFrame, optional
+        Output of ``hindsight_tests`` (computed from ``run.results`` when not given).
 
     Returns
     -------
@@ -343,7 +345,8 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman) -> str:
         if m in ALL_METHODS
     ]
     command = run.info.get("command", "")
-    hindsight = hindsight_tests(run.results)
+    if hindsight is None:
+        hindsight = hindsight_tests(run.results)
     has_hindsight = not hindsight.empty
     parts = [
         "# Benchmark results",
@@ -425,10 +428,11 @@ def _git_commit() -> str | None:
 
 
 def _run_info(run: BenchmarkRun) -> dict[str, Any]:
+    commit = _git_commit()
     return {
-        "git_commit": _git_commit(),
+        "git_commit": commit,
         **run.info,
-        "rendered_by_commit": _git_commit(),
+        "rendered_by_commit": commit,
         "protocol": asdict(run.protocol),
         "skipped": run.skipped,
         "computed_units": run.computed,
@@ -459,7 +463,7 @@ def _heatmap_dataset(search: pd.DataFrame, preferred: str | None) -> str | None:
     return "ERA" if "ERA" in names else names[0]
 
 
-def _write_tables(run, folder: Path, summary, tests, wtl, friedman) -> None:
+def _write_tables(run, folder: Path, summary, tests, wtl, friedman, hindsight) -> None:
     run.results.to_csv(folder / "results.csv", index=False)
     summary.to_csv(folder / "summary.csv", index=False, float_format="%.6g")
     tests.to_csv(folder / "pairwise_tests.csv", index=False, float_format="%.6g")
@@ -467,7 +471,6 @@ def _write_tables(run, folder: Path, summary, tests, wtl, friedman) -> None:
     run.search.to_csv(folder / "inner_search.csv", index=False, float_format="%.6g")
     if not run.conformal.empty:
         run.conformal.to_csv(folder / "conformal.csv", index=False, float_format="%.6g")
-    hindsight = hindsight_tests(run.results)
     if not hindsight.empty:
         hindsight.to_csv(folder / "hindsight_rule_tests.csv", index=False, float_format="%.6g")
     pd.DataFrame(
@@ -538,11 +541,12 @@ def write_outputs(
     tests = paired_tests(run.results, [r for r in REFERENCES if r in present])
     wtl = win_tie_loss(tests) if not tests.empty else pd.DataFrame()
     friedman = friedman_by_size(run.results)
+    hindsight = hindsight_tests(run.results)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        _write_tables(run, staging, summary, tests, wtl, friedman)
+        _write_tables(run, staging, summary, tests, wtl, friedman, hindsight)
         _write_figures(run, staging, summary, friedman, heatmap_dataset)
-        report = report_markdown(run, summary, tests, wtl, friedman)
+        report = report_markdown(run, summary, tests, wtl, friedman, hindsight)
         (staging / "summary.md").write_text(report, encoding="utf-8")
         write_atomic(staging / "run_info.json", _run_info(run))
         files = {}

@@ -45,7 +45,7 @@ from .peers import rule_mse_scorer
 from .protocol import Protocol
 from .statistics import METRICS, score_split
 
-__all__ = ["ALL_SIZES", "BenchmarkRun", "run_benchmark", "select_best"]
+__all__ = ["ALL_SIZES", "BenchmarkRun", "check_size", "run_benchmark", "select_best"]
 
 #: Training-size label of "the whole training part" (capped by ``protocol.max_train``).
 ALL_SIZES = "all"
@@ -277,8 +277,6 @@ def _grid_key(spec: MethodSpec, protocol: Protocol) -> dict[str, Any]:
 def _method_key(name, spec, common: dict, protocol: Protocol) -> str:
     payload = {"method": name, "description": spec.description, **common}
     payload.update(_grid_key(spec, protocol))
-    if name.startswith("ce_kl_schedule"):
-        payload["schedule_factor"] = protocol.schedule_factor
     return cache_key(payload)
 
 
@@ -290,6 +288,7 @@ def _search_key(search: str, spec: MethodSpec, common: dict, protocol: Protocol)
 class _TaskResult:
     records: list[dict]
     searches: list[dict] = field(default_factory=list)
+    search_rows: dict[str, list[dict]] = field(default_factory=dict)
     conformal: list[dict] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)
     computed: int = 0
@@ -321,6 +320,9 @@ class _Task:
 
 
 def _search_rows(task: _Task, spec: MethodSpec, search: str, common, result) -> list[dict]:
+    """Rows of the inner search ``search`` on this task: run or read once, then shared."""
+    if search in result.search_rows:
+        return result.search_rows[search]
     key = _search_key(search, spec, common, task.protocol)
     path = task.path(f"_search_{search}", key)
     cached = read_cached(path)
@@ -330,8 +332,8 @@ def _search_rows(task: _Task, spec: MethodSpec, search: str, common, result) -> 
         write_atomic(path, cached)
         result.computed += 1
     tags = {"dataset": task.source.name, "size": task.size, "holdout": task.holdout}
-    if not any(s["search"] == search for s in result.searches):
-        result.searches += [{**tags, "search": search, **row} for row in cached["rows"]]
+    result.searches += [{**tags, "search": search, **row} for row in cached["rows"]]
+    result.search_rows[search] = cached["rows"]
     return cached["rows"]
 
 
@@ -448,16 +450,23 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, desc="benchmark", unit="task", file=sys.stderr, disable=not enabled)
 
 
+def check_size(size: int | str) -> str:
+    """A training size as its label: ``"all"`` or the digits of an integer > 1.
+
+    Raises
+    ------
+    ValueError
+        For anything else (names the value).
+    """
+    if str(size) == ALL_SIZES:
+        return ALL_SIZES
+    if isinstance(size, (int, np.integer, str)) and str(size).isdigit() and int(size) > 1:
+        return str(int(size))
+    raise ValueError(f"training sizes must be integers > 1 or {ALL_SIZES!r}; got {size!r}")
+
+
 def _check_sizes(sizes: Sequence[int | str]) -> list[str]:
-    checked = []
-    for size in sizes:
-        if str(size) == ALL_SIZES:
-            checked.append(ALL_SIZES)
-        elif isinstance(size, (int, np.integer, str)) and str(size).isdigit() and int(size) > 1:
-            checked.append(str(int(size)))
-        else:
-            raise ValueError(f"training sizes must be integers > 1 or {ALL_SIZES!r}; got {size!r}")
-    return list(dict.fromkeys(checked))
+    return list(dict.fromkeys(check_size(size) for size in sizes))
 
 
 def run_benchmark(
