@@ -525,6 +525,32 @@ def ordinal_classes_of(estimator: Any) -> np.ndarray:
     return classes
 
 
+def _misread_temperature_calibration(estimator: Any, depth: int = 0) -> Any | None:
+    """The first ``CalibratedClassifierCV(method="temperature")`` in ``estimator`` fitted
+    on integer labels other than ``0..K-1``, or None.
+
+    Its temperature fit reads integer labels as column indices (scikit-learn 1.9 encodes
+    only string labels), so labels ``1..K`` calibrate against the wrong columns and an
+    out-of-range one reads past the row: its probabilities cannot be trusted.
+    """
+    if depth > 4:
+        return None
+    classes = getattr(estimator, "classes_", None)
+    if (
+        getattr(estimator, "method", None) == "temperature"
+        and getattr(estimator, "calibrated_classifiers_", None)
+        and classes is not None
+        and np.asarray(classes).dtype.kind in "iu"
+        and not np.array_equal(classes, np.arange(len(classes)))
+    ):
+        return estimator
+    for inner in _inner_estimators(estimator):
+        found = _misread_temperature_calibration(inner, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def predict_proba_ordinal(estimator: Any, X: ArrayLike) -> np.ndarray:
     """``estimator.predict_proba(X)`` with columns in ordinal order.
 
@@ -540,6 +566,14 @@ def predict_proba_ordinal(estimator: Any, X: ArrayLike) -> np.ndarray:
     proba : ndarray of shape (n_samples, K)
         Column ``k`` is the probability of ``ordinal_classes_of(estimator)[k]``.
 
+    Raises
+    ------
+    ValueError
+        If ``predict_proba`` does not give one column per class, or if the estimator
+        holds a ``CalibratedClassifierCV(method="temperature")`` fitted on integer labels
+        other than ``0..K-1`` (scikit-learn reads those as column indices when it fits
+        the temperature, so the probabilities are wrong).
+
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
@@ -547,6 +581,15 @@ def predict_proba_ordinal(estimator: Any, X: ArrayLike) -> np.ndarray:
     >>> predict_proba_ordinal(clf, [[1]]).shape
     (1, 3)
     """
+    calibrated = _misread_temperature_calibration(estimator)
+    if calibrated is not None:
+        raise ValueError(
+            "CalibratedClassifierCV(method='temperature') was fitted on integer labels "
+            f"{format_labels(calibrated.classes_)}, not 0..K-1: scikit-learn's temperature "
+            "fit reads them as column indices, so its probabilities are wrong. Fit it on "
+            "codes 0..K-1 in ordinal order, e.g. sorted_codes(order)[index], with "
+            "classes=sorted_codes(order) on the inner estimator."
+        )
     ordinal = ordinal_classes_of(estimator)
     proba = np.asarray(estimator.predict_proba(X))
     classes = np.asarray(estimator.classes_)

@@ -164,17 +164,36 @@ def test_calibrated_classifier_is_as_accurate_whatever_the_labels(three_class_sp
     X_train, X_test, y_train, y_test = three_class_split
     accuracies = {}
     for name, order in ORDERS.items():
-        # Temperature scaling label-encodes string labels before fitting the estimator.
-        encoded = method == "temperature" and isinstance(order[0], str)
+        # Temperature scaling reads integer labels as column indices: it needs the codes
+        # 0..K-1 (it encodes string labels itself; other integers must be encoded first).
+        encoded = method == "temperature" and order != [0, 1, 2]
         classes = sorted_codes(order) if encoded else order
+        labels = sorted_codes(order) if method == "temperature" and name != "strings" else order
         calibrated = CalibratedClassifierCV(
             OrdinalKLClassifier(classes=classes, **PARAMS), method=method, cv=3
         )
-        calibrated.fit(X_train, _labelled(y_train, order))
-        accuracies[name] = calibrated.score(X_test, _labelled(y_test, order))
+        calibrated.fit(X_train, _labelled(y_train, labels))
+        accuracies[name] = calibrated.score(X_test, _labelled(y_test, labels))
     assert accuracies["sorted_ints"] > 0.6
     for name in ("strings", "reversed_ints"):
         assert abs(accuracies[name] - accuracies["sorted_ints"]) <= 0.03, accuracies
+
+
+@pytest.mark.skipif("temperature" not in _calibration_methods(), reason="no temperature")
+def test_temperature_calibration_on_labels_other_than_codes_raises(three_class_split):
+    """scikit-learn fits the temperature with integer labels as column indices: on labels
+    1..3 it calibrates against shifted columns, so every number from it is wrong."""
+    X_train, X_test, y_train, y_test = three_class_split
+    calibrated = CalibratedClassifierCV(
+        make_pipeline(StandardScaler(), LogisticRegression()), method="temperature", cv=3
+    ).fit(X_train, y_train + 1)
+    with pytest.raises(ValueError, match=r"temperature.*0\.\.K-1"):
+        predict_proba_ordinal(calibrated, X_test)
+    with pytest.raises(ValueError, match="column indices"):
+        neg_rps_scorer(calibrated, X_test, y_test + 1)
+    codes = CalibratedClassifierCV(LogisticRegression(), method="temperature", cv=3)
+    proba = predict_proba_ordinal(codes.fit(X_train, y_train), X_test)
+    np.testing.assert_allclose(proba, codes.predict_proba(X_test))
 
 
 @pytest.mark.parametrize("labelling", ["strings", "reversed_ints"])

@@ -271,7 +271,11 @@ def conformal_markdown(conformal: pd.DataFrame) -> str:
             f"\n\n{dropped} calibration row(s) in all were left out because their class "
             "never occurred in the 75% the model was fitted on."
         )
-    notes = conformal[conformal["note"].fillna("") != ""] if "note" in conformal else []
+    notes = (
+        conformal[conformal["note"].astype("string").fillna("") != ""]
+        if "note" in conformal
+        else []
+    )
     if len(notes):
         skipped = notes.groupby(["dataset", "method"], sort=False)["note"].first()
         text += (
@@ -438,7 +442,8 @@ def _run_info(run: BenchmarkRun) -> dict[str, Any]:
         "computed_units": run.computed,
         "cached_results": run.cached,
         "failures": run.failures,
-        "seconds": round(run.seconds, 1),
+        # Unrounded: a re-rendered summary must print the same whole seconds.
+        "seconds": run.seconds,
         "python": platform.python_version(),
         "torch": torch.__version__,
         "software": software_versions(),
