@@ -58,10 +58,11 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._compat import Interval, StrOptions, validate_parameter_constraints
-from .decision import _proba_in_order
+from ._meta import copy_input_attributes, require_y
 from .labels import (
     OrdinalEncoding,
     _as_1d_object,
+    _proba_in_order,
     check_labels,
     format_labels,
     labels_to_indices,
@@ -369,11 +370,13 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
                 "prefit=True: the estimator is already fitted; call conformalize(X, y) "
                 "directly (or set prefit=False to fit it here)."
             )
+        require_y(self, y)
         labels = check_labels(y)
         check_consistent_length(X, labels)
         if self.classes is not None:  # bad classes raise before any fitting
             self._check_known(labels, OrdinalEncoding(self.classes).ordinal_classes, "y")
         self.estimator_ = clone(self.estimator).fit(X, labels, **fit_params)
+        copy_input_attributes(self, self.estimator_)
         self._set_order(labels)
         for name in ("conformity_scores_", "quantile_", "confidence_level_"):
             vars(self).pop(name, None)
@@ -405,6 +408,7 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
         if self.prefit:
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
+            copy_input_attributes(self, self.estimator_)
             self._set_order()
         elif not hasattr(self, "estimator_"):
             raise NotFittedError(

@@ -601,6 +601,25 @@ def predict_proba_ordinal(estimator: Any, X: ArrayLike) -> np.ndarray:
     return proba[:, labels_to_indices(ordinal, classes, name="ordinal_classes_")]
 
 
+def _proba_in_order(estimator, X, ordinal_classes: np.ndarray) -> np.ndarray:
+    """``estimator.predict_proba(X)`` with one column per label of ``ordinal_classes``.
+
+    Columns are matched by label through ``estimator.classes_``, so a fold estimator that
+    never saw a class gives it probability 0.
+    """
+    proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
+    known = np.asarray(estimator.classes_)
+    if proba.ndim != 2 or proba.shape[1] != len(known):
+        raise ValueError(
+            f"{type(estimator).__name__}.predict_proba returned shape {proba.shape}, "
+            f"expected (n_samples, {len(known)}) to match its classes_."
+        )
+    columns = labels_to_indices(known, ordinal_classes, name="the estimator's classes_")
+    out = np.zeros((proba.shape[0], len(ordinal_classes)))
+    out[:, columns] = proba
+    return out
+
+
 def sorted_codes(ordinal_classes: ArrayLike) -> np.ndarray:
     """The ordinal order written in the codes that a ``LabelEncoder`` gives the labels.
 

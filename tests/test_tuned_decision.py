@@ -12,7 +12,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import make_scorer, mean_absolute_error
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -359,3 +359,63 @@ def test_rank_score_gives_equal_scores_the_same_rank():
     np.testing.assert_allclose(tuned.cv_results_["score"], [0.4, 0.4, 0.0])
     assert tuned.cv_results_["rank_score"].tolist() == [1, 1, 3]
     assert tuned.best_decision_ == "argmax"  # ties go to the first listed
+
+
+# --------------------------------------------------------------------------- #
+# Fit parameters and groups
+# --------------------------------------------------------------------------- #
+class _RecordingLogisticRegression(LogisticRegression):
+    """Logs, per fit, the training labels and the sample_weight it was given."""
+
+    calls: list = []  # noqa: RUF012 - shared across clones on purpose
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).calls.append((np.asarray(y).copy(), sample_weight))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_sample_weight_is_indexed_to_each_fit(data):
+    X, y = data
+    weights = np.arange(1, len(y) + 1, dtype=float)  # weight i + 1 identifies row i
+    _RecordingLogisticRegression.calls = []
+    cv = StratifiedKFold(3)
+    TunedOrdinalDecisionCV(_RecordingLogisticRegression(), cv=cv).fit(X, y, sample_weight=weights)
+    calls = _RecordingLogisticRegression.calls
+    trains = [np.arange(len(y)), *(train for train, _ in cv.split(X, y))]
+    assert len(calls) == len(trains)
+    for (labels, seen), train in zip(calls, trains, strict=True):
+        np.testing.assert_array_equal(seen, weights[train])
+        np.testing.assert_array_equal(labels, y[train])
+
+
+def test_sample_weight_changes_the_fit(data):
+    """Zero weight on one class takes it out of every fit: it is never predicted."""
+    X, y = data
+    weights = np.where(y == 3, 0.0, 1.0)
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3, decisions=("argmax",))
+    tuned.fit(X, y, sample_weight=weights)
+    assert (tuned.predict(X) == 3).sum() < (y == 3).sum() / 4
+    assert (TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y).predict(X) == 3).any()
+
+
+def test_groups_reach_a_group_splitter(data):
+    X, y = data
+    groups = np.arange(len(y)) % 4
+    with pytest.raises(ValueError, match="groups"):
+        TunedOrdinalDecisionCV(LogisticRegression(), cv=GroupKFold(4)).fit(X, y)
+    _RecordingLogisticRegression.calls = []
+    TunedOrdinalDecisionCV(_RecordingLogisticRegression(), cv=GroupKFold(4)).fit(
+        X, y, groups=groups
+    )
+    # The refit, then one fit per left-out group, each on the other groups' rows only.
+    sizes = [len(labels) for labels, _ in _RecordingLogisticRegression.calls]
+    left_out = [int((groups != g).sum()) for g in range(4)]
+    assert sizes[0] == len(y) and sorted(sizes[1:]) == sorted(left_out)
+
+
+def test_fit_params_with_prefit_raise(data):
+    X, y = data
+    fitted = LogisticRegression().fit(X, y)
+    tuner = TunedOrdinalDecisionCV(fitted, cv="prefit", refit=False)
+    with pytest.raises(ValueError, match="sample_weight"):
+        tuner.fit(X, y, sample_weight=np.ones(len(y)))

@@ -1,13 +1,4 @@
-"""Decision rules: from class probabilities over ordered classes to one class index.
-
-The best point prediction depends on the metric:
-
-- ``"argmax"``: the mode of ``q``; maximises accuracy.
-- ``"median"``: the smallest ``k`` with ``sum_{j <= k} q_j >= 1/2``; minimises the expected
-  absolute error on the class index.
-- ``"mean"``: ``E_q[k] = sum_k k q_k`` rounded to the nearest index (halves round up);
-  minimises (nearly) the expected squared error.
-"""
+"""Choosing the decision rule of any probabilistic classifier by cross-validation."""
 
 from __future__ import annotations
 
@@ -21,255 +12,25 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
 from sklearn.utils import _safe_indexing, get_tags
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, indexable
 
-from ._compat import Interval, StrOptions, validate_parameter_constraints
-from .labels import (
+from .._compat import Interval, StrOptions, validate_parameter_constraints
+from .._meta import copy_input_attributes, require_y
+from ..labels import (
     OrdinalEncoding,
     _as_1d_object,
+    _proba_in_order,
     check_labels,
     format_labels,
-    labels_to_indices,
     ordinal_classes_of,
 )
-from .metrics import ClassIndexScorer, neg_mse_class_index_scorer
+from ..metrics import ClassIndexScorer, neg_mse_class_index_scorer
+from .rules import PREDICTION_RULES, expected_index, predict_index, predict_index_thresholds
+from .thresholds import _MAX_CUT_CANDIDATES, _MAX_CUT_CANDIDATES_GENERIC_SCORER, fit_thresholds
 
-__all__ = [
-    "DECISIONS",
-    "PREDICTION_RULES",
-    "TunedOrdinalDecisionCV",
-    "check_prediction_rule",
-    "expected_index",
-    "fit_thresholds",
-    "predict_index",
-    "predict_index_thresholds",
-]
+__all__ = ["DECISIONS", "TunedOrdinalDecisionCV"]
 
-PREDICTION_RULES = ("argmax", "median", "mean")
-
-
-def check_prediction_rule(rule: str) -> str:
-    """Return ``rule`` if it names a known decision rule, else raise ``ValueError``.
-
-    Parameters
-    ----------
-    rule : str
-        One of ``"argmax"``, ``"median"``, ``"mean"``.
-
-    Returns
-    -------
-    rule : str
-        The validated rule.
-
-    Examples
-    --------
-    >>> check_prediction_rule("median")
-    'median'
-    """
-    if not isinstance(rule, str) or rule not in PREDICTION_RULES:
-        raise ValueError(f"prediction must be one of {PREDICTION_RULES}, got {rule!r}.")
-    return rule
-
-
-def _median_index(proba: np.ndarray) -> np.ndarray:
-    cumulative = np.cumsum(proba, axis=1)
-    # Rows may sum to 1 - 1e-7 in float32: compare with half of each row's own total.
-    half = 0.5 * cumulative[:, -1:]
-    return np.argmax(cumulative >= half, axis=1)
-
-
-def _rounded_mean_index(proba: np.ndarray) -> np.ndarray:
-    num_classes = proba.shape[1]
-    mean = proba @ np.arange(num_classes, dtype=proba.dtype) / proba.sum(axis=1)
-    return np.clip(np.floor(mean + 0.5), 0, num_classes - 1).astype(np.int64)
-
-
-def predict_index(proba: np.ndarray, rule: str = "argmax") -> np.ndarray:
-    """Class index per row of ``proba`` under a decision rule.
-
-    Parameters
-    ----------
-    proba : ndarray of shape (n_samples, K)
-        Class probabilities, columns in ordinal order.
-    rule : {"argmax", "median", "mean"}, default="argmax"
-        Decision rule (see the module docstring).
-
-    Returns
-    -------
-    index : ndarray of shape (n_samples,), int64
-        Predicted class index in ``0..K-1``.
-
-    Examples
-    --------
-    >>> q = np.array([[0.4, 0.0, 0.0, 0.3, 0.3]])
-    >>> predict_index(q, "argmax"), predict_index(q, "median"), predict_index(q, "mean")
-    (array([0]), array([3]), array([2]))
-    """
-    rule = check_prediction_rule(rule)
-    proba = np.asarray(proba, dtype=np.float64)
-    if proba.ndim != 2:
-        raise ValueError(f"proba must be 2-D (n_samples, n_classes), got shape {proba.shape}.")
-    if rule == "median":
-        return _median_index(proba).astype(np.int64)
-    if rule == "mean":
-        return _rounded_mean_index(proba)
-    return np.argmax(proba, axis=1).astype(np.int64)
-
-
-# --------------------------------------------------------------------------- #
-# Tuning the decision by cross-validation
-# --------------------------------------------------------------------------- #
 DECISIONS = (*PREDICTION_RULES, "thresholds")
-
-# Largest number of candidate positions tried per cut point and sweep of the coordinate
-# descent; beyond it the candidates are evenly spaced quantiles of the midpoints. A
-# scorer other than the package's own class-index scorers goes through its full
-# scorer(estimator, X, y) call per candidate, hence fewer candidates.
-_MAX_CUT_CANDIDATES = 256
-_MAX_CUT_CANDIDATES_GENERIC_SCORER = 64
-_MAX_SWEEPS = 20
-
-
-def expected_index(proba: np.ndarray) -> np.ndarray:
-    """Expected class index ``E_q[k] = sum_k k q_k`` of each row (rows renormalised).
-
-    Parameters
-    ----------
-    proba : ndarray of shape (n_samples, K)
-        Class probabilities, columns in ordinal order.
-
-    Returns
-    -------
-    mean : ndarray of shape (n_samples,), float64
-        Values in ``[0, K - 1]``; the ``"mean"`` rule rounds them.
-
-    Examples
-    --------
-    >>> expected_index(np.array([[0.5, 0.0, 0.5], [0.0, 1.0, 0.0]]))
-    array([1., 1.])
-    """
-    proba = np.asarray(proba, dtype=np.float64)
-    if proba.ndim != 2:
-        raise ValueError(f"proba must be 2-D (n_samples, n_classes), got shape {proba.shape}.")
-    return proba @ np.arange(proba.shape[1], dtype=np.float64) / proba.sum(axis=1)
-
-
-def predict_index_thresholds(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Class index from ordered cut points on the expected class index.
-
-    Row ``i`` gets the number of cut points ``t_j <= E_q[k]``. The cut points
-    ``k + 0.5`` (``k = 0..K-2``) give the ``"mean"`` rule exactly.
-
-    Parameters
-    ----------
-    proba : ndarray of shape (n_samples, K)
-        Class probabilities, columns in ordinal order.
-    thresholds : array-like of shape (K - 1,)
-        Non-decreasing cut points.
-
-    Returns
-    -------
-    index : ndarray of shape (n_samples,), int64
-        Predicted class index in ``0..K-1``.
-
-    Examples
-    --------
-    >>> q = np.array([[0.6, 0.4, 0.0], [0.2, 0.2, 0.6]])
-    >>> predict_index_thresholds(q, [0.3, 1.2]).tolist()
-    [1, 2]
-    """
-    proba = np.asarray(proba, dtype=np.float64)
-    thresholds = np.asarray(thresholds, dtype=np.float64)
-    if proba.ndim != 2 or thresholds.shape != (proba.shape[1] - 1,):
-        raise ValueError(
-            f"thresholds must have shape (K - 1,) = ({proba.shape[-1] - 1},) for proba of "
-            f"shape {proba.shape}, got shape {thresholds.shape}."
-        )
-    if np.any(np.diff(thresholds) < 0):
-        raise ValueError(f"thresholds must be non-decreasing, got {thresholds.tolist()}.")
-    return np.searchsorted(thresholds, expected_index(proba), side="right").astype(np.int64)
-
-
-def fit_thresholds(
-    score_index: np.ndarray,
-    num_classes: int,
-    score_fn,
-    *,
-    max_candidates: int = _MAX_CUT_CANDIDATES,
-    max_sweeps: int = _MAX_SWEEPS,
-) -> tuple[np.ndarray, float]:
-    """Fit ``K - 1`` ordered cut points on a score per sample by coordinate descent.
-
-    Starts from the rounding cut points ``k + 0.5`` and moves one cut point at a time to
-    the candidate position (a midpoint between consecutive sorted scores, or an end of
-    ``[-0.5, K - 0.5]``) that maximises ``score_fn``, within the interval left by its
-    neighbours, so the cut points stay sorted. A move is taken only when it strictly
-    improves the score, so the result is never worse than the starting point. Sweeps
-    repeat until none moves.
-
-    Parameters
-    ----------
-    score_index : ndarray of shape (n_samples,)
-        The quantity to cut, e.g. :func:`expected_index` of out-of-fold probabilities.
-    num_classes : int
-        Number of classes ``K``.
-    score_fn : callable
-        ``score_fn(index) -> float`` for predicted indices ``index``; greater is better.
-    max_candidates : int, default=256
-        Largest number of positions tried per cut point and sweep (evenly spaced
-        quantiles of the candidates when there are more).
-    max_sweeps : int, default=20
-        Largest number of passes over the cut points.
-
-    Returns
-    -------
-    thresholds : ndarray of shape (K - 1,)
-        Non-decreasing cut points.
-    score : float
-        ``score_fn`` of the indices they give.
-
-    Examples
-    --------
-    >>> s = np.array([0.1, 0.2, 0.9, 1.0])
-    >>> t, best = fit_thresholds(s, 2, lambda index: -np.abs(index - [0, 0, 0, 1]).sum())
-    >>> t.tolist(), best
-    ([0.95], 0.0)
-    """
-    values = np.asarray(score_index, dtype=np.float64)
-    thresholds = np.arange(num_classes - 1, dtype=np.float64) + 0.5
-    if num_classes < 2:
-        return thresholds, float(score_fn(np.zeros(len(values), dtype=np.int64)))
-    unique = np.unique(values)
-    candidates = np.unique(
-        np.concatenate([(unique[1:] + unique[:-1]) / 2, [-0.5, num_classes - 0.5]])
-    )
-
-    def evaluate(cuts: np.ndarray) -> float:
-        return float(score_fn(np.searchsorted(cuts, values, side="right").astype(np.int64)))
-
-    best = evaluate(thresholds)
-    for _ in range(max_sweeps):
-        moved = False
-        for j in range(num_classes - 1):
-            low = thresholds[j - 1] if j > 0 else -0.5
-            high = thresholds[j + 1] if j < num_classes - 2 else num_classes - 0.5
-            allowed = candidates[(candidates >= low) & (candidates <= high)]
-            if len(allowed) > max_candidates:
-                picks = np.linspace(0, len(allowed) - 1, max_candidates)
-                allowed = allowed[np.unique(np.round(picks).astype(np.int64))]
-            current = thresholds[j]
-            # Nearest candidates first: among equal scores the smallest move wins.
-            for value in allowed[np.argsort(np.abs(allowed - current), kind="stable")]:
-                if value == current:
-                    continue
-                trial = thresholds.copy()
-                trial[j] = value
-                score = evaluate(trial)
-                if score > best:
-                    best, thresholds, moved = score, trial, True
-        if not moved:
-            break
-    return thresholds, best
 
 
 class _DecidedLabels(ClassifierMixin, BaseEstimator):
@@ -308,29 +69,28 @@ def _resolve_scorer(scoring):
     return scoring
 
 
-def _fit_clone(estimator, X, y, train):
-    fitted = clone(estimator)
-    fitted.fit(_safe_indexing(X, train), _safe_indexing(y, train))
-    return fitted
+def _rows_of(fit_params: dict, rows: np.ndarray, n_samples: int) -> dict:
+    """``fit_params`` for the samples ``rows``: per-sample values (sequences of length
+    ``n_samples``, e.g. ``sample_weight``) are indexed, the rest pass unchanged."""
 
-
-def _proba_in_order(estimator, X, ordinal_classes: np.ndarray) -> np.ndarray:
-    """``estimator.predict_proba(X)`` with one column per label of ``ordinal_classes``.
-
-    Columns are matched by label through ``estimator.classes_``, so a fold estimator that
-    never saw a class gives it probability 0.
-    """
-    proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
-    known = np.asarray(estimator.classes_)
-    if proba.ndim != 2 or proba.shape[1] != len(known):
-        raise ValueError(
-            f"{type(estimator).__name__}.predict_proba returned shape {proba.shape}, "
-            f"expected (n_samples, {len(known)}) to match its classes_."
+    def per_sample(value) -> bool:
+        return (
+            hasattr(value, "__len__")
+            and not isinstance(value, str | bytes | dict)
+            and len(value) == n_samples
         )
-    columns = labels_to_indices(known, ordinal_classes, name="the estimator's classes_")
-    out = np.zeros((proba.shape[0], len(ordinal_classes)))
-    out[:, columns] = proba
-    return out
+
+    return {
+        name: _safe_indexing(value, rows) if per_sample(value) else value
+        for name, value in fit_params.items()
+    }
+
+
+def _fit_clone(estimator, X, y, train, fit_params):
+    fitted = clone(estimator)
+    params = _rows_of(fit_params, train, len(y))
+    fitted.fit(_safe_indexing(X, train), _safe_indexing(y, train), **params)
+    return fitted
 
 
 class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -413,6 +173,10 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         Labels sorted; column order of :meth:`predict_proba`.
     ordinal_classes_ : ndarray of shape (K,)
         Labels in ordinal order.
+    n_features_in_ : int
+        Number of features seen by ``estimator_``, when it records it.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Their names, when ``estimator_`` records them (X was a DataFrame).
 
     See Also
     --------
@@ -496,14 +260,14 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             raise ValueError('cv="prefit" uses the fitted estimator as it is: set refit=False.')
         return decisions
 
-    def _splits(self, X, y) -> list:
+    def _splits(self, X, y, groups) -> list:
         if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
             splitter = StratifiedShuffleSplit(
                 n_splits=1, test_size=self.cv, random_state=self.random_state
             )
         else:
             splitter = check_cv(self.cv, y, classifier=True)
-        splits = list(splitter.split(X, y))
+        splits = list(splitter.split(X, y, groups))
         if not self.refit and len(splits) != 1:
             raise ValueError(
                 f"refit=False needs a single train/validation split (a float cv or a "
@@ -512,7 +276,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         return splits
 
     # --------------------------------------------------------------------- fit
-    def fit(self, X, y) -> TunedOrdinalDecisionCV:
+    def fit(self, X, y, groups=None, **fit_params) -> TunedOrdinalDecisionCV:
         """Fit the estimator by cross-validation, choose the decision, then refit.
 
         Parameters
@@ -521,6 +285,13 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             Training inputs, passed on to ``estimator``.
         y : array-like of shape (n_samples,)
             Class labels.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group-aware ``cv`` splitter (e.g. ``GroupKFold``).
+        **fit_params : dict
+            Passed to ``estimator.fit`` (e.g. ``sample_weight``, or
+            ``ordinalklclassifier__sample_weight`` for a Pipeline); values with one entry
+            per sample are indexed to each fold's training rows. The decisions are
+            scored unweighted.
 
         Returns
         -------
@@ -530,20 +301,27 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         decisions = self._check_params()
         # Everything that can be checked without a fitted estimator raises before any fit.
         scorer = _resolve_scorer(self.scoring)
+        require_y(self, y)
         labels = check_labels(y)
+        X, labels, groups = indexable(X, labels, groups)
         check_consistent_length(X, labels)
         if self.classes is not None:
             self._check_labels_in(labels, OrdinalEncoding(self.classes).ordinal_classes)
         if isinstance(self.cv, str):  # "prefit"
+            if fit_params:
+                raise ValueError(
+                    f'cv="prefit" fits nothing, so fit parameters {sorted(fit_params)} '
+                    "would be ignored; fit the estimator with them first."
+                )
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
             ordinal = self._ordinal_order(self.estimator_, labels)
             oof = _proba_in_order(self.estimator_, X, ordinal)
         else:
-            splits = self._splits(X, labels)
+            splits = self._splits(X, labels, groups)
             jobs = [np.arange(len(labels))] if self.refit else []
             fitted = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_clone)(self.estimator, X, labels, train)
+                delayed(_fit_clone)(self.estimator, X, labels, train, fit_params)
                 for train in [*jobs, *(train for train, _ in splits)]
             )
             folds = fitted[1:] if self.refit else fitted
@@ -558,6 +336,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         self._encoding_ = OrdinalEncoding(ordinal)
         self.classes_ = self._encoding_.classes
         self._choose(decisions, scorer, oof, labels)
+        copy_input_attributes(self, self.estimator_)
         return self
 
     def _ordinal_order(self, estimator, labels: np.ndarray) -> np.ndarray:
