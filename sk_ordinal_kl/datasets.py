@@ -665,9 +665,12 @@ def _read_metadata(path: Path) -> dict:
 
 
 def _check_classes(classes: object, path: Path) -> None:
-    """The declared classes: a non-empty list of distinct strings or finite numbers."""
-    if not isinstance(classes, list) or not classes:
-        raise ValueError(f"{path}: 'classes' must be a non-empty list of labels, got {classes!r}.")
+    """The declared classes: a list of two or more distinct strings or finite numbers."""
+    if not isinstance(classes, list) or len(classes) < 2:
+        raise ValueError(
+            f"{path}: 'classes' must be a list of at least two labels in ordinal order, "
+            f"got {classes!r}."
+        )
     bad = [c for c in classes if not (isinstance(c, str) or _is_number(c))]
     bad += [c for c in classes if _is_number(c) and not math.isfinite(c)]
     if bad:

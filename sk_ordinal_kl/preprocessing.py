@@ -13,15 +13,43 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-__all__ = ["make_tabular_preprocessor"]
+__all__ = ["categories_as_strings", "make_tabular_preprocessor"]
 
 #: Fill value of missing categorical cells: they become a category of their own.
 MISSING_CATEGORY = "missing"
+
+
+def categories_as_strings(X) -> pd.DataFrame:
+    """Every present cell as its string, every missing one (NaN, None, ``pd.NA``) as NaN.
+
+    The one-hot encoder needs one kind of value per column, and a CSV column can mix
+    them: a true/false column with empty cells reads as booleans and NaN, whose filled
+    value would be a string; a column of codes can hold numbers and strings.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like of shape (n_samples, n_columns)
+        The categorical columns.
+
+    Returns
+    -------
+    strings : DataFrame of object dtype
+        Same shape and column names.
+
+    Examples
+    --------
+    >>> categories_as_strings(pd.DataFrame({"a": [True, np.nan, 3]}))["a"].tolist()
+    ['True', nan, '3']
+    """
+    frame = pd.DataFrame(X).astype(object)
+    return frame.astype(str).mask(frame.isna(), np.nan)
 
 
 def _check_min_frequency(value: object) -> int | float | None:
@@ -63,12 +91,13 @@ def make_tabular_preprocessor(
       0/1 indicator column (scaled like the others). A column with no observed value
       in training is dropped by the imputer (scikit-learn warns "Skipping features
       without any observed values"); its indicator is kept.
-    * **every other** column (strings, booleans, categoricals): ``SimpleImputer(
-      strategy="constant", fill_value="missing", keep_empty_features=True)`` then
+    * **every other** column (strings, booleans, categoricals): each present cell
+      becomes its string (:func:`categories_as_strings`, so booleans, numbers and
+      strings mixed in one column encode alike), then ``SimpleImputer(
+      strategy="constant", fill_value="missing", keep_empty_features=True)`` and
       ``OneHotEncoder(handle_unknown="infrequent_if_exist", sparse_output=False)``.
-      A missing cell (NaN, as :func:`pandas.read_csv` writes it) is the category
-      ``"missing"``; a ``None`` in an object column is not imputed, but the encoder
-      keeps it as a category of its own. Categories seen fewer than
+      A missing cell (NaN as :func:`pandas.read_csv` writes it, None, ``pd.NA``) is
+      the category ``"missing"``. Categories seen fewer than
       ``min_frequency`` times in training share one "infrequent" column, into which
       categories unseen in training also fall at transform time (they are encoded as
       all zeros when training had no infrequent category).
@@ -129,6 +158,7 @@ def make_tabular_preprocessor(
         StandardScaler(),
     )
     categorical = make_pipeline(
+        FunctionTransformer(categories_as_strings, feature_names_out="one-to-one"),
         SimpleImputer(strategy="constant", fill_value=MISSING_CATEGORY, keep_empty_features=True),
         OneHotEncoder(
             handle_unknown="infrequent_if_exist",

@@ -197,19 +197,39 @@ def test_quick_run_on_a_mixed_folder(mixed_root, tmp_path, capsys):
     assert friedman["mean_rank"].sum() == pytest.approx(len(methods) * (len(methods) + 1) / 2)
 
 
+def test_a_rerun_into_the_same_folder_leaves_no_stale_outputs(mixed_root, tmp_path):
+    out = tmp_path / "out"
+    argv = ["--data-dir", str(mixed_root), "--out", str(out), *FAST, "--holdouts", "2"]
+    assert benchmark.main([*argv, "--methods", "ce", "ce_rule", "logreg"]) == 0
+    assert (out / "critical_difference.png").is_file() and (out / "friedman.csv").is_file()
+    (out / "notes.txt").write_text("mine")  # not an output: never touched
+    assert benchmark.main([*argv, "--methods", "logreg", "--datasets", "alpha"]) == 0
+    info = json.loads((out / "run_info.json").read_text())
+    left = {p.name for p in out.iterdir() if p.is_file()}
+    assert left == {*info["outputs"], "run_info.json", "notes.txt"}
+    assert not (out / "critical_difference.png").exists()
+    assert not (out / "friedman.csv").exists()
+    assert set(pd.read_csv(out / "results.csv")["method"]) == {"logreg"}
+
+
 def test_train_sizes_on_a_csv_dataset(mixed_root, tmp_path):
     out = tmp_path / "out"
     argv = ["--data-dir", str(mixed_root), "--datasets", "grades", "--out", str(out), *FAST]
     assert (
-        benchmark.main([*argv, "--methods", "ce_rule", "hgb_reg", "--train-sizes", "40", "120"])
+        benchmark.main(
+            [*argv, "--methods", "ce_rule", "hgb_reg", "--train-sizes", "40", "120", "500"]
+        )
         == 0
     )
     results = pd.read_csv(out / "results.csv", dtype={"size": str})
-    assert results.groupby("size")["n_train"].unique().to_dict() == {"120": [120], "40": [40]}
+    n_train = results.groupby("size")["n_train"].unique().to_dict()
+    assert n_train == {"120": [120], "40": [40], "500": [180]}  # 180: the whole part
     summary = pd.read_csv(out / "summary.csv", dtype={"size": str})
-    assert set(summary["size"]) == {"40", "120"}
+    assert set(summary["size"]) == {"40", "120", "500"}
     report = (out / "summary.md").read_text()
     assert "grades (train=40)" in report and "grades (train=120)" in report
+    assert "above the training part" in report and "grades 500 → 180 rows" in report
+    assert "grades 120 →" not in report
     assert (out / "learning_curves.png").is_file()
     # one Friedman test per size, never pooled (one dataset here: too few to run)
     assert "### 40 training rows" in report and "### 120 training rows" in report
@@ -232,6 +252,8 @@ def test_max_train_caps_the_training_part(mixed_root, tmp_path):
         ("unknown label", "score,city,age,grade\n1,a,2,superb\n", "not declared"),
         ("empty file", "", "empty"),
         ("duplicate classes", "dup", "duplicate classes"),
+        ("one declared class", "one", "at least two labels"),
+        ("one observed class", "single", "two observed"),
     ],
 )
 def test_bad_csv_fails_before_writing_anything(
@@ -241,10 +263,15 @@ def test_bad_csv_fails_before_writing_anything(
     if content is None:
         frame = pd.read_csv(folder / "grades.csv").drop(columns="grade")
         frame.to_csv(folder / "grades.csv", index=False)
-    elif content == "dup":
+    elif content in ("dup", "one"):
         meta = json.loads((folder / "grades.json").read_text())
-        meta["classes"] = ["poor", "fair", "fair", "good", "great"]
+        meta["classes"] = (
+            ["poor", "fair", "fair", "good", "great"] if content == "dup" else ["poor"]
+        )
         (folder / "grades.json").write_text(json.dumps(meta))
+    elif content == "single":
+        frame = pd.read_csv(folder / "grades.csv").assign(grade="fair")
+        frame.to_csv(folder / "grades.csv", index=False)
     else:
         (folder / "grades.csv").write_text(content)
     out = tmp_path / "out"
@@ -253,6 +280,18 @@ def test_bad_csv_fails_before_writing_anything(
     assert exc.value.code == 2
     message = capsys.readouterr().err
     assert "grades" in message and problem in message
+    assert not out.exists()
+
+
+def test_the_same_dataset_name_in_two_folders_is_refused(mixed_root, tmp_path, capsys):
+    other = tmp_path / "other"
+    _write_csv_dataset(other, name="grades", seed=1)
+    out = tmp_path / "out"
+    argv = ["--data-dir", str(mixed_root), str(other), "--out", str(out), *FAST]
+    with pytest.raises(SystemExit) as exc:
+        benchmark.main(argv)
+    assert exc.value.code == 2
+    assert "'grades' occurs twice" in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -485,6 +485,33 @@ def test_preprocessor_uses_training_statistics_and_unseen_categories():
     np.testing.assert_array_equal(row[0, categorical], 0)
 
 
+def test_preprocessor_encodes_columns_that_mix_kinds_of_values(tmp_path):
+    """A true/false column with empty cells reads as booleans and NaN; a code column as
+    numbers and strings; None and pd.NA are missing too. Each becomes one-hot columns of
+    the values' strings, with every missing cell in "missing"."""
+    (tmp_path / "mixed.csv").write_text("flag,code,x\nTrue,1,0.5\nFalse,a,1.5\n,1,2.5\n")
+    frame = pd.read_csv(tmp_path / "mixed.csv", dtype={"code": object})
+    frame["code"] = frame["code"].map(lambda v: int(v) if v == "1" else v)  # 1 and "a"
+    frame["tag"] = pd.array(["u", pd.NA, "u"], dtype="string")
+    frame["cat"] = pd.Categorical(["p", None, "q"])
+    pre = make_tabular_preprocessor(min_frequency=None)
+    out = pre.fit_transform(frame)
+    names = pre.get_feature_names_out().tolist()
+    expected = {
+        "categorical__flag_True": [1, 0, 0],
+        "categorical__flag_False": [0, 1, 0],
+        "categorical__flag_missing": [0, 0, 1],
+        "categorical__code_1": [1, 0, 1],
+        "categorical__code_a": [0, 1, 0],
+        "categorical__tag_u": [1, 0, 1],
+        "categorical__tag_missing": [0, 1, 0],
+        "categorical__cat_missing": [0, 1, 0],
+    }
+    for name, column in expected.items():
+        np.testing.assert_array_equal(out[:, names.index(name)], column, err_msg=name)
+    assert len(names) == 1 + 3 + 2 + 2 + 3
+
+
 def test_preprocessor_default_groups_rare_categories_by_count():
     frame = pd.DataFrame({"c": ["x"] * 10 + ["y"] * 9 + ["z"]})
     pre = make_tabular_preprocessor()

@@ -299,17 +299,28 @@ def data_dir_sources(
     Raises
     ------
     ValueError
-        If a requested name is not found, or a folder holds no dataset at all.
+        If a requested name is not found, a folder holds no dataset at all, two folders
+        hold a dataset of the same name, a CSV or JSON file is malformed, or a dataset
+        has fewer than two observed classes.
     """
     roots = [roots] if isinstance(roots, (str, os.PathLike)) else list(roots)
     found: dict[str, DatasetSource] = {}
+
+    def add(source: DatasetSource) -> None:
+        if source.name in found:  # results are keyed by name: two sets would mix
+            raise ValueError(
+                f"dataset name {source.name!r} occurs twice: in {found[source.name].root} "
+                f"and in {source.root}; rename one folder."
+            )
+        found[source.name] = source
+
     for root in roots:
         for name in list_orreview_datasets(root):
             holdouts = tuple(list_holdouts(root, name)[:max_holdouts])
-            found.setdefault(name, DatasetSource(name, holdouts, "orreview", str(root)))
+            add(DatasetSource(name, holdouts, "orreview", str(root)))
         for name in list_tabular_datasets(root):
             holdouts = tuple(range(csv_holdouts))[:max_holdouts]
-            found.setdefault(name, DatasetSource(name, holdouts, "csv", str(root)))
+            add(DatasetSource(name, holdouts, "csv", str(root)))
     if not found:
         raise ValueError(
             f"no orreview or CSV dataset under {', '.join(map(str, roots))}; expected "
@@ -319,7 +330,25 @@ def data_dir_sources(
     if missing:
         raise ValueError(f"dataset(s) {missing} not found; found: {sorted(found)}")
     sources = [found[name] for name in names] if names else list(found.values())
-    for source in sources:  # a malformed CSV or JSON fails here, before any fit or output
-        if source.kind == "csv":
-            _tabular(source.root, source.name)
+    for source in sources:  # malformed data fails here, before any fit or output
+        _check_two_classes(source)
     return sources
+
+
+def _check_two_classes(source: DatasetSource) -> None:
+    """Read the source (a malformed CSV or JSON raises) and require two observed classes:
+    with one, every method scores perfectly and the comparison means nothing."""
+    if source.kind == "csv":
+        data = _tabular(source.root, source.name)
+        where, observed = Path(source.root) / source.name / f"{source.name}.csv", data.y
+    elif source.holdouts:
+        split = source.load(source.holdouts[0])
+        where, observed = Path(source.root) / source.name, split.y_train
+    else:
+        return
+    labels = np.unique(np.asarray(observed, dtype=object).astype(str))
+    if len(labels) < 2:
+        raise ValueError(
+            f"{where}: only the class {labels.tolist()} occurs; an ordinal benchmark needs "
+            "at least two observed classes."
+        )

@@ -361,6 +361,7 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=
         "Methods:\n" + "\n".join(methods),
         "Skipped peers:\n" + "\n".join(skipped),
         _failures_markdown(run.failures),
+        _capped_sizes_markdown(run.results),
         "## Test metrics: mean ± 95% t-CI half-width over holdouts",
         summary_markdown(summary) if not summary.empty else "_no results_",
         "## Friedman",
@@ -405,6 +406,24 @@ def _friedman_sections(friedman: dict) -> str:
         label = "whole training part" if size == ALL_SIZES else f"{size} training rows"
         parts += [f"### {label}", friedman_markdown(result, size)]
     return "\n\n".join(parts)
+
+
+def _capped_sizes_markdown(results: pd.DataFrame) -> str:
+    """Say which requested training sizes exceeded the training part (they ran on all of
+    it, so their rows repeat the whole-part result instead of being a learning-curve
+    point)."""
+    if results.empty or "size" not in results:
+        return ""
+    sized = results[results["size"].astype(str) != ALL_SIZES]
+    capped = sized[sized["n_train"] < sized["size"].astype(int)]
+    if capped.empty:
+        return ""
+    largest = capped.groupby(["dataset", "size"], sort=False)["n_train"].max()
+    cases = ", ".join(f"{d} {size} → {n} rows" for (d, size), n in largest.items())
+    return (
+        "**Training sizes above the training part** ran on the whole part (the row repeats "
+        f"it; it is not a learning-curve point): {cases}."
+    )
 
 
 def _holdout_counts(results: pd.DataFrame) -> str:
@@ -553,14 +572,35 @@ def write_outputs(
         _write_figures(run, staging, summary, friedman, heatmap_dataset)
         report = report_markdown(run, summary, tests, wtl, friedman, hindsight)
         (staging / "summary.md").write_text(report, encoding="utf-8")
-        write_atomic(staging / "run_info.json", _run_info(run))
+        names = sorted(path.name for path in staging.iterdir())
+        write_atomic(staging / "run_info.json", {**_run_info(run), "outputs": names})
+        stale = _previous_outputs(out) - {*names, "run_info.json"}
         files = {}
         for path in sorted(staging.iterdir()):
             files[path.name] = out / path.name
             os.replace(path, files[path.name])
+        for name in stale:  # a figure or table this run does not make must not linger
+            (out / name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return files
+
+
+def _previous_outputs(out: Path) -> set[str]:
+    """Files an earlier run wrote into ``out``: the list in its ``run_info.json``, or for
+    runs that predate the list, its tables, figures and summary. Nothing outside a
+    benchmark output folder (one without ``run_info.json``) is touched."""
+    info_path = out / "run_info.json"
+    if not info_path.is_file():
+        return set()
+    try:
+        listed = json.loads(info_path.read_text(encoding="utf-8")).get("outputs")
+    except (json.JSONDecodeError, AttributeError):
+        listed = None
+    if listed is None:
+        listed = [p.name for p in out.iterdir() if p.is_file() and p.suffix in (".csv", ".png")]
+        listed.append("summary.md")
+    return {Path(name).name for name in listed}
 
 
 def _protocol_of(fields: dict[str, Any]) -> Protocol:
