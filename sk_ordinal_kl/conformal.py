@@ -66,7 +66,7 @@ from .labels import (
     check_labels,
     format_labels,
     labels_to_indices,
-    ordinal_classes_of,
+    wrapped_ordinal_classes,
 )
 
 __all__ = [
@@ -246,8 +246,10 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
         Seeds the uniform draws of ``randomized=True``; with an int,
         :meth:`predict_set` gives the same sets on every call.
     classes : array-like of shape (K,), default=None
-        All labels in ordinal order. Default: the fitted estimator's order
-        (:func:`~sk_ordinal_kl.labels.ordinal_classes_of`).
+        All labels in ordinal order. Default: the order the fitted estimator knows
+        (``ordinal_classes_``), else the categories of an ordered pandas Categorical
+        ``y`` (``y_conformalize`` with ``prefit=True``), else the estimator's sorted
+        ``classes_`` (:func:`~sk_ordinal_kl.labels.wrapped_ordinal_classes`).
 
     Attributes
     ----------
@@ -327,11 +329,8 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
                 f"{type(self.estimator).__name__} has no predict_proba."
             )
 
-    def _set_order(self, labels: np.ndarray | None = None) -> None:
-        if self.classes is not None:
-            ordinal = OrdinalEncoding(self.classes).ordinal_classes
-        else:
-            ordinal = np.asarray(ordinal_classes_of(self.estimator_))
+    def _set_order(self, labels: np.ndarray | None = None, y=None) -> None:
+        ordinal = wrapped_ordinal_classes(self.estimator_, self.classes, y)
         if labels is not None:
             self._check_known(labels, ordinal, "y")
         self.ordinal_classes_ = ordinal
@@ -377,7 +376,7 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
             self._check_known(labels, OrdinalEncoding(self.classes).ordinal_classes, "y")
         self.estimator_ = clone(self.estimator).fit(X, labels, **fit_params)
         copy_input_attributes(self, self.estimator_)
-        self._set_order(labels)
+        self._set_order(labels, y)
         for name in ("conformity_scores_", "quantile_", "confidence_level_"):
             vars(self).pop(name, None)
         return self
@@ -409,7 +408,7 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
             copy_input_attributes(self, self.estimator_)
-            self._set_order()
+            self._set_order(y=y_conformalize)
         elif not hasattr(self, "estimator_"):
             raise NotFittedError(
                 f"This {type(self).__name__} is not fitted yet: call fit(X_train, y_train) "

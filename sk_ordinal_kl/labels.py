@@ -39,6 +39,7 @@ __all__ = [
     "predict_proba_ordinal",
     "resolve_ordinal_classes",
     "sorted_codes",
+    "wrapped_ordinal_classes",
 ]
 
 # How many labels to quote in an error message before truncating.
@@ -523,6 +524,41 @@ def ordinal_classes_of(estimator: Any) -> np.ndarray:
             stacklevel=3,
         )
     return classes
+
+
+def wrapped_ordinal_classes(
+    estimator: Any, classes: ArrayLike | None = None, y: Any = None
+) -> np.ndarray:
+    """Ordinal order of a meta-estimator that wraps ``estimator``.
+
+    In order of precedence: the meta-estimator's own ``classes``; the order the fitted
+    ``estimator`` knows (``ordinal_classes_`` in it or inside it); the categories of
+    ``y`` when it is an ordered pandas Categorical; the estimator's sorted ``classes_``
+    (:func:`ordinal_classes_of`, which warns for string labels).
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+        The wrapped estimator.
+    classes : array-like of shape (K,), default=None
+        Labels in ordinal order given to the meta-estimator.
+    y : array-like, default=None
+        The labels the meta-estimator was fitted on, as the user passed them.
+
+    Returns
+    -------
+    ordinal_classes : ndarray of shape (K,)
+        Labels in ordinal order.
+    """
+    if classes is not None:
+        return OrdinalEncoding(classes).ordinal_classes
+    known = _find_ordinal_classes(estimator)
+    if known is not None:
+        return known
+    categories = _ordered_categories(y)
+    if categories is not None:
+        return categories
+    return np.asarray(ordinal_classes_of(estimator))
 
 
 def _misread_temperature_calibration(estimator: Any, depth: int = 0) -> Any | None:

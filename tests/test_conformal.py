@@ -19,6 +19,7 @@ same check with such a quantile and asserts that it fails.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
 from sk_ordinal_kl import conformal as conformal_module
 from sk_ordinal_kl.conformal import (
     OrdinalConformalClassifier,
@@ -258,6 +259,27 @@ def test_sets_are_contiguous_in_ordinal_order_for_string_labels(string_data, met
         intervals, classes=ORDER
     )
     assert sets_cov > 0.7
+
+
+@pytest.mark.parametrize("prefit", [False, True])
+def test_ordered_categorical_labels_give_the_order(string_data, prefit):
+    """With a scikit-learn classifier and no ``classes``, the categories of an ordered
+    Categorical y are the order (no sorted-strings warning); same sets as ``classes``."""
+    X, y = string_data
+    categorical = pd.Series(pd.Categorical(y, categories=ORDER, ordered=True))
+    given = OrdinalConformalClassifier(LogisticRegression(max_iter=500), classes=ORDER)
+    given.fit(X[:300], y[:300]).conformalize(X[300:600], y[300:600])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        if prefit:
+            fitted = LogisticRegression(max_iter=500).fit(X[:300], y[:300])
+            model = OrdinalConformalClassifier(fitted, prefit=True)
+            model.conformalize(X[300:600], categorical[300:600])
+        else:
+            model = OrdinalConformalClassifier(LogisticRegression(max_iter=500))
+            model.fit(X[:300], categorical[:300]).conformalize(X[300:600], y[300:600])
+    assert list(model.ordinal_classes_) == ORDER
+    np.testing.assert_array_equal(model.predict_set(X[600:]), given.predict_set(X[600:]))
 
 
 def test_ordinal_estimator_with_reversed_string_order(string_data):

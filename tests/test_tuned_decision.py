@@ -34,6 +34,7 @@ from sk_ordinal_kl.metrics import (
     neg_amae_scorer,
     neg_mae_class_index_scorer,
     neg_mse_class_index_scorer,
+    neg_rps_scorer,
     qwk_scorer,
 )
 
@@ -238,6 +239,17 @@ def test_string_labels_in_a_given_order_with_a_sklearn_classifier(data):
         TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y)
 
 
+def test_ordered_categorical_labels_give_the_order(data):
+    X, y_index = data
+    y = pd.Series(pd.Categorical(np.array(ORDER)[y_index], categories=ORDER, ordered=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y)
+    assert list(tuned.ordinal_classes_) == ORDER
+    reference = TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y_index)
+    np.testing.assert_allclose(tuned.cv_results_["score"], reference.cv_results_["score"])
+
+
 def test_reversed_order_from_an_ordinal_estimator(data):
     X, y = data
     reversed_order = [3, 2, 1, 0]
@@ -341,6 +353,8 @@ class CountingLogisticRegression(LogisticRegression):
         ({"classes": [0, 1]}, r"labels \[2, 3\] that are not in classes"),
         ({"classes": [0, 1, 1, 2, 3]}, "duplicate"),
         ({"scoring": "not_a_scorer"}, "not_a_scorer"),
+        ({"scoring": "neg_log_loss"}, "scores predict_proba output"),
+        ({"scoring": neg_rps_scorer}, "scores predict_proba output"),
     ],
 )
 def test_bad_classes_and_scoring_raise_before_any_fit(data, params, message):

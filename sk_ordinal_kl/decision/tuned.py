@@ -22,7 +22,7 @@ from ..labels import (
     _proba_in_order,
     check_labels,
     format_labels,
-    ordinal_classes_of,
+    wrapped_ordinal_classes,
 )
 from ..metrics import ClassIndexScorer, neg_mse_class_index_scorer
 from .rules import PREDICTION_RULES, expected_index, predict_index, predict_index_thresholds
@@ -62,11 +62,20 @@ class _DecidedLabels(ClassifierMixin, BaseEstimator):
 
 
 def _resolve_scorer(scoring):
-    if scoring is None:
-        return neg_mse_class_index_scorer
-    if isinstance(scoring, str):
-        return get_scorer(scoring)
-    return scoring
+    scorer = neg_mse_class_index_scorer if scoring is None else scoring
+    if isinstance(scorer, str):
+        scorer = get_scorer(scorer)
+    # A scorer of probabilities (log-loss, ROC AUC, RPS) gives every decision the same
+    # score: the choice would silently fall to the first candidate.
+    response = getattr(scorer, "response_method", getattr(scorer, "_response_method", None))
+    responses = (response,) if isinstance(response, str) else tuple(response or ("predict",))
+    if "predict" not in responses:
+        raise ValueError(
+            f"scoring {scoring!r} scores {responses[0]} output, which no decision changes; "
+            "use a scorer of predicted labels (e.g. neg_mse_class_index_scorer, "
+            "qwk_scorer, 'accuracy')."
+        )
+    return scorer
 
 
 def _rows_of(fit_params: dict, rows: np.ndarray, n_samples: int) -> dict:
@@ -147,10 +156,11 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
     random_state : int, RandomState instance or None, default=None
         Seeds the split of a float ``cv``.
     classes : array-like of shape (K,), default=None
-        All labels in ordinal order. Default: the fitted estimator's order
-        (:func:`~sk_ordinal_kl.labels.ordinal_classes_of`: ``ordinal_classes_`` or
-        a ``classes`` parameter of an ordinal estimator, else its sorted ``classes_``).
-        Set it for a scikit-learn classifier with string labels, whose sorted labels
+        All labels in ordinal order. Default: the order the fitted estimator knows
+        (``ordinal_classes_``), else the categories of an ordered pandas Categorical
+        ``y``, else the estimator's sorted ``classes_``
+        (:func:`~sk_ordinal_kl.labels.wrapped_ordinal_classes`). Set it for a
+        scikit-learn classifier with string labels in a plain array, whose sorted labels
         are rarely in ordinal order.
 
     Attributes
@@ -315,7 +325,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
                 )
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
-            ordinal = self._ordinal_order(self.estimator_, labels)
+            ordinal = self._ordinal_order(self.estimator_, labels, y)
             oof = _proba_in_order(self.estimator_, X, ordinal)
         else:
             splits = self._splits(X, labels, groups)
@@ -326,7 +336,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             )
             folds = fitted[1:] if self.refit else fitted
             self.estimator_ = fitted[0]
-            ordinal = self._ordinal_order(self.estimator_, labels)
+            ordinal = self._ordinal_order(self.estimator_, labels, y)
             oof = np.full((len(labels), len(ordinal)), np.nan)
             for estimator, (_, test) in zip(folds, splits, strict=True):
                 oof[test] = _proba_in_order(estimator, _safe_indexing(X, test), ordinal)
@@ -339,11 +349,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         copy_input_attributes(self, self.estimator_)
         return self
 
-    def _ordinal_order(self, estimator, labels: np.ndarray) -> np.ndarray:
-        if self.classes is not None:
-            ordinal = OrdinalEncoding(self.classes).ordinal_classes
-        else:
-            ordinal = np.asarray(ordinal_classes_of(estimator))
+    def _ordinal_order(self, estimator, labels: np.ndarray, y) -> np.ndarray:
+        ordinal = wrapped_ordinal_classes(estimator, self.classes, y)
         self._check_labels_in(labels, ordinal)
         return ordinal
 
