@@ -700,7 +700,7 @@ def _read_header(path: Path) -> list[str]:
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: not UTF-8 text ({exc.reason}).") from None
     except csv.Error as exc:
-        raise ValueError(f"{path}: malformed CSV header ({exc}).") from None
+        raise ValueError(f"{path}: malformed CSV header ({str(exc).strip()}).") from None
     if not any(column.strip() for column in header):
         raise ValueError(f"{path}: file is empty (no header row).")
     duplicates = sorted({column for column in header if header.count(column) > 1})
@@ -824,7 +824,7 @@ def load_tabular_csv(root: str | os.PathLike[str], name: str) -> TabularDataset:
             na_values=[""],
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{csv_path}: malformed CSV ({exc}).") from None
+        raise ValueError(f"{csv_path}: malformed CSV ({str(exc).strip()}).") from None
     if frame.shape[0] == 0:
         raise ValueError(f"{csv_path}: file holds a header but no data rows.")
 

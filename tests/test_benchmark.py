@@ -545,6 +545,29 @@ def test_observed_class_index_fits_contiguous_labels_and_maps_back():
     assert model.predict([[-3.0], [0.0], [3.0]]).tolist() == [0, 2, 5]
 
 
+@pytest.mark.parametrize("case", ["no data folder", "out is a file", "rerender no run"])
+def test_cli_input_errors_exit_2_with_one_line(tmp_path, capsys, case):
+    stray = tmp_path / "file.txt"
+    stray.write_text("x")
+    argv = {
+        "no data folder": ["--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")],
+        "out is a file": ["--out", str(stray)],
+        "rerender no run": ["--rerender", str(tmp_path)],
+    }[case]
+    with pytest.raises(SystemExit) as exc:
+        benchmark.main([*argv, *FAST])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "usage:" not in err
+    expected = {
+        "no data folder": "data folder not found",
+        "out is a file": "is a file, not a folder",
+        "rerender no run": "not a finished benchmark run",
+    }[case]
+    assert expected in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, monkeypatch):
     out = tmp_path / "out"
     argv = ["--data-dir", str(orreview_root), "--out", str(out), *FAST]
@@ -561,6 +584,12 @@ def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, mon
     monkeypatch.setattr(runner, "_inner_search", no_fit)
     assert benchmark.main(["--rerender", str(out)]) == 0
     assert (out / "summary.md").read_text() == before
+    info = json.loads((out / "run_info.json").read_text())
+    assert info["sources"]["alpha"] == {
+        "kind": "orreview",
+        "root": str(orreview_root),
+        "split_seed": 0,
+    }
     assert (out / "critical_difference.png").is_file()
 
 

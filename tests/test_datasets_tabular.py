@@ -163,8 +163,13 @@ BAD_CASES = [
     pytest.param(
         CSV, {"target": "grade"}, "demo.json", "missing required key 'classes'", id="no-classes"
     ),
-    pytest.param(CSV, {**META, "classes": "low"}, "demo.json", "non-empty list", id="classes-str"),
-    pytest.param(CSV, {**META, "classes": []}, "demo.json", "non-empty list", id="classes-empty"),
+    pytest.param(
+        CSV, {**META, "classes": "low"}, "demo.json", "at least two labels", id="classes-str"
+    ),
+    pytest.param(
+        CSV, {**META, "classes": []}, "demo.json", "at least two labels", id="classes-empty"
+    ),
+    pytest.param(CSV, {**META, "classes": ["low"]}, "demo.json", "at least two", id="classes-one"),
     pytest.param(
         CSV,
         {**META, "classes": ["low", None, True]},

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from .data import DatasetSource, data_dir_sources, embedded_sources
 from .methods import ALL_METHODS, DECISION_METHODS, LOSS_METHODS, METHODS, available_methods
@@ -155,6 +156,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop(parser: argparse.ArgumentParser, error: Exception) -> NoReturn:
+    """Exit with status 2 and the one line that says what is wrong (data problems need no
+    usage block), before anything is written."""
+    parser.exit(2, f"{parser.prog}: error: {str(error).strip()}\n")
+
+
+def _rerender(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    for folder in args.rerender:
+        missing = [f for f in ("run_info.json", "results.csv") if not (folder / f).is_file()]
+        if missing:
+            _stop(
+                parser, ValueError(f"{folder} is not a finished benchmark run: no {missing[0]}.")
+            )
+    for folder in args.rerender:
+        try:
+            run = load_run(folder)
+        except (OSError, ValueError, KeyError) as exc:
+            _stop(parser, ValueError(f"{folder}: cannot read the run back ({exc!r})."))
+        write_outputs(run, folder, args.heatmap_dataset)
+        print(f"re-rendered {folder}/summary.md and its figures", flush=True)
+    return 0
+
+
 def protocol_from_args(args: argparse.Namespace) -> Protocol:
     """Protocol of the parsed CLI arguments (``--quick`` base, explicit flags override).
 
@@ -218,15 +242,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.rerender:
-        for folder in args.rerender:
-            write_outputs(load_run(folder), folder, args.heatmap_dataset)
-            print(f"re-rendered {folder}/summary.md and its figures", flush=True)
-        return 0
+        return _rerender(parser, args)
     protocol = protocol_from_args(args)
     try:
+        if args.out.exists() and not args.out.is_dir():
+            raise ValueError(f"--out {args.out} is a file, not a folder.")
         sources = sources_from_args(args)
     except (OSError, ValueError) as exc:
-        parser.error(str(exc))  # exits with status 2 before anything is written
+        _stop(parser, exc)
     methods = {m: ALL_METHODS[m] for m in (args.methods or METHODS)}
     _, skipped = available_methods(methods)
     for name, reason in skipped.items():
@@ -241,6 +264,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         train_sizes=args.train_sizes or (ALL_SIZES,),
     )
     run.info["command"] = shlex.join(["python", "-m", "sk_ordinal_kl.benchmark", *argv])
+    run.info["sources"] = {
+        source.name: {"kind": source.kind, "root": source.root, "split_seed": source.split_seed}
+        for source in sources
+    }
+    if args.data_dir:
+        run.info["csv_holdouts"] = args.csv_holdouts
     files = write_outputs(run, args.out, args.heatmap_dataset)
     print(files["summary.md"].read_text(encoding="utf-8"))
     print(

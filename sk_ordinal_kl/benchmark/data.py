@@ -304,6 +304,9 @@ def data_dir_sources(
         has fewer than two observed classes.
     """
     roots = [roots] if isinstance(roots, (str, os.PathLike)) else list(roots)
+    for root in roots:
+        if not Path(root).is_dir():
+            raise FileNotFoundError(f"data folder not found: {root}")
     found: dict[str, DatasetSource] = {}
 
     def add(source: DatasetSource) -> None:

@@ -21,6 +21,19 @@ def _pyplot():
     return plt
 
 
+#: Metrics that cannot be negative: their interval is drawn from 0 at the lowest.
+_ERROR_METRICS = frozenset({"mse", "mae", "amae", "rps"})
+
+
+def _error_bounds(metric: str, mean: np.ndarray, half: np.ndarray):
+    """Lower and upper ends of the drawn interval; a t-interval of an error metric can
+    reach below zero, which no error can, so the drawing stops at 0."""
+    low = mean - half
+    if metric in _ERROR_METRICS:
+        low = np.maximum(low, 0.0)
+    return low, mean + half
+
+
 def plot_ci(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path:
     """One panel per dataset: each method's mean ``metric`` with its 95% CI.
 
@@ -58,8 +71,9 @@ def plot_ci(summary: pd.DataFrame, path: Path, metric: str = "mse") -> Path:
     for ax, dataset in zip(axes.ravel(), datasets, strict=False):
         data = summary[summary["panel"] == dataset]
         y = np.arange(len(data))
-        half = data[f"{metric}_ci_half"].fillna(0.0).to_numpy()
-        ax.errorbar(data[f"{metric}_mean"], y, xerr=half, fmt="o", capsize=3)
+        mean = data[f"{metric}_mean"].to_numpy()
+        low, high = _error_bounds(metric, mean, data[f"{metric}_ci_half"].fillna(0.0).to_numpy())
+        ax.errorbar(mean, y, xerr=[mean - low, high - mean], fmt="o", capsize=3)
         ax.set_yticks(y, data["method"])
         ax.set_title(f"{dataset} (n={int(data['n_holdouts'].max())})", fontsize=9)
         ax.grid(axis="x", alpha=0.3)
@@ -155,11 +169,14 @@ def plot_learning_curves(summary: pd.DataFrame, path: Path, metric: str = "mse")
             curve = curve.sort_values("n_train")
             mean = curve[f"{metric}_mean"].to_numpy()
             half = curve[f"{metric}_ci_half"].fillna(0.0).to_numpy()
+            low, high = _error_bounds(metric, mean, half)
             (line,) = ax.plot(curve["n_train"], mean, marker="o", label=method)
-            ax.fill_between(
-                curve["n_train"], mean - half, mean + half, alpha=0.15, color=line.get_color()
-            )
+            ax.fill_between(curve["n_train"], low, high, alpha=0.15, color=line.get_color())
         ax.set_xscale("log")
+        # Ticks at the sizes run, written out (not "3×10²").
+        sizes_run = np.sort(data["n_train"].unique())
+        ax.set_xticks(sizes_run, [str(int(n)) for n in sizes_run])
+        ax.minorticks_off()
         ax.set_title(dataset, fontsize=10)
         ax.set_xlabel("training rows")
         ax.grid(alpha=0.3)

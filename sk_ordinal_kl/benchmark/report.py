@@ -643,7 +643,7 @@ def load_run(folder: str | os.PathLike[str]) -> BenchmarkRun:
     conformal = (
         pd.read_csv(conformal_file, dtype=str_size) if conformal_file.is_file() else pd.DataFrame()
     )
-    keep = {"command", "git_commit", "python", "torch", "software"}
+    keep = {"command", "git_commit", "python", "torch", "software", "sources", "csv_holdouts"}
     return BenchmarkRun(
         results=results,
         search=search,
