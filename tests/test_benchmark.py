@@ -530,7 +530,13 @@ def test_a_failing_method_is_reported_and_the_others_still_run(orreview_root, tm
         ("boom", "RuntimeError: boom on purpose")
     ]
     benchmark.write_outputs(run, tmp_path / "out")
-    assert "1 unit(s) failed" in (tmp_path / "out" / "summary.md").read_text()
+    report = (tmp_path / "out" / "summary.md").read_text()
+    assert "1 unit(s) failed" in report
+    assert "- `boom`: a custom method — **failed on every unit**" in report
+    assert (
+        "- `logreg`:" in report
+        and "`logreg`: " + benchmark.METHODS["logreg"].description in report
+    )
 
 
 def test_observed_class_index_fits_contiguous_labels_and_maps_back():

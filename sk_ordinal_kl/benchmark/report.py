@@ -343,10 +343,12 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=
     text : str
     """
     skipped = [f"- skipped `{k}`: {v}" for k, v in run.skipped.items()] or ["- none"]
+    with_results = list(pd.unique(run.results["method"]))
+    only_failed = [f["method"] for f in run.failures if f["method"] not in with_results]
     methods = [
-        f"- `{m}`: {ALL_METHODS[m].description}"
-        for m in pd.unique(run.results["method"])
-        if m in ALL_METHODS
+        f"- `{m}`: {ALL_METHODS[m].description if m in ALL_METHODS else 'a custom method'}"
+        + ("" if m in with_results else " — **failed on every unit** (see below)")
+        for m in dict.fromkeys([*with_results, *only_failed])
     ]
     command = run.info.get("command", "")
     if hindsight is None:
