@@ -582,6 +582,10 @@ def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, mon
     assert "no difference can reach p < 0.05" in before  # 2 holdouts: not testable
     (out / "summary.md").unlink()
     (out / "critical_difference.png").unlink()
+    # The environment that computed the results stays recorded through a re-render.
+    info = json.loads((out / "run_info.json").read_text())
+    computed_by = {**info["software"], "sk-ordinal-kl-code": "computed-elsewhere"}
+    (out / "run_info.json").write_text(json.dumps({**info, "software": computed_by}))
 
     def no_fit(*args, **kwargs):
         raise AssertionError("re-rendering must not fit")
@@ -591,6 +595,7 @@ def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, mon
     assert benchmark.main(["--rerender", str(out)]) == 0
     assert (out / "summary.md").read_text() == before
     info = json.loads((out / "run_info.json").read_text())
+    assert info["software"] == computed_by and "rendered_by_commit" in info
     assert info["sources"]["alpha"] == {
         "kind": "orreview",
         "root": str(orreview_root),

@@ -454,8 +454,16 @@ def _git_commit() -> str | None:
 
 def _run_info(run: BenchmarkRun) -> dict[str, Any]:
     commit = _git_commit()
-    return {
+    # The environment that computed the results; a re-rendered run keeps its own
+    # (run.info holds them then) and only rendered_by_commit is new.
+    computed_by = {
         "git_commit": commit,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "software": software_versions(),
+    }
+    return {
+        **computed_by,
         **run.info,
         "rendered_by_commit": commit,
         "protocol": asdict(run.protocol),
@@ -465,9 +473,6 @@ def _run_info(run: BenchmarkRun) -> dict[str, Any]:
         "failures": run.failures,
         # Unrounded: a re-rendered summary must print the same whole seconds.
         "seconds": run.seconds,
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "software": software_versions(),
         "holdouts": run.results.groupby("dataset", sort=False)["holdout"]
         .apply(lambda h: sorted(map(int, pd.unique(h))))
         .to_dict(),
