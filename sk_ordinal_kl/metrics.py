@@ -101,11 +101,36 @@ def _prepare_indices(
     return true_idx, pred_idx, n_classes
 
 
+def _check_weights(sample_weight: ArrayLike | None, n_samples: int) -> NDArray[np.float64] | None:
+    """None, or ``sample_weight`` as float64: 1-D, one per sample, finite, non-negative and
+    with a positive total (a weighted mean needs one)."""
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight)
+    if weights.dtype.kind not in "iuf" or weights.ndim != 1:
+        raise ValueError(
+            f"sample_weight must be a 1-D array of numbers, got dtype {weights.dtype} and "
+            f"shape {weights.shape}."
+        )
+    weights = weights.astype(np.float64)
+    if len(weights) != n_samples:
+        raise ValueError(f"sample_weight has {len(weights)} entries for {n_samples} samples.")
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    if weights.sum() <= 0:
+        raise ValueError("sample_weight sums to 0; a weighted mean needs a positive total.")
+    return weights
+
+
 # --------------------------------------------------------------------------- #
 # Metrics
 # --------------------------------------------------------------------------- #
 def mse_class_index(
-    y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    classes: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
 ) -> float:
     """Mean squared error between class indices.
 
@@ -115,6 +140,8 @@ def mse_class_index(
         True and predicted class indices, or labels if ``classes`` is given.
     classes : array-like of shape (n_classes,), default=None
         Labels in ordinal order used to map labels to indices.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight per sample (a weight of 2 counts a sample twice).
 
     Returns
     -------
@@ -127,11 +154,16 @@ def mse_class_index(
     2.5
     """
     true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
-    return float(np.mean((true_idx - pred_idx).astype(np.float64) ** 2))
+    weights = _check_weights(sample_weight, len(true_idx))
+    return float(np.average((true_idx - pred_idx).astype(np.float64) ** 2, weights=weights))
 
 
 def mae_class_index(
-    y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    classes: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
 ) -> float:
     """Mean absolute error between class indices.
 
@@ -141,6 +173,8 @@ def mae_class_index(
         True and predicted class indices, or labels if ``classes`` is given.
     classes : array-like of shape (n_classes,), default=None
         Labels in ordinal order used to map labels to indices.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight per sample (a weight of 2 counts a sample twice).
 
     Returns
     -------
@@ -153,7 +187,8 @@ def mae_class_index(
     0.75
     """
     true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
-    return float(np.mean(np.abs(true_idx - pred_idx)))
+    weights = _check_weights(sample_weight, len(true_idx))
+    return float(np.average(np.abs(true_idx - pred_idx), weights=weights))
 
 
 def _resolve_n_classes(
@@ -187,6 +222,7 @@ def quadratic_weighted_kappa(
     *,
     classes: ArrayLike | None = None,
     n_classes: int | None = None,
+    sample_weight: ArrayLike | None = None,
 ) -> float:
     """Cohen's kappa with quadratic weights on class indices.
 
@@ -207,6 +243,8 @@ def quadratic_weighted_kappa(
         Number of classes ``K``. Defaults to ``len(classes)`` if ``classes`` is
         given, else to the largest observed index plus one. Indices ``>= K``
         raise a ValueError.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight per sample (a weight of 2 counts a sample twice).
 
     Returns
     -------
@@ -228,9 +266,13 @@ def quadratic_weighted_kappa(
     -1.0
     """
     true_idx, pred_idx, from_classes = _prepare_indices(y_true, y_pred, classes)
+    weights = _check_weights(sample_weight, len(true_idx))
     k = _resolve_n_classes(true_idx, pred_idx, from_classes, n_classes)
-    observed = np.bincount(true_idx * k + pred_idx, minlength=k * k).reshape(k, k)
-    observed = observed.astype(np.float64)
+    if weights is not None:  # samples of weight 0 are not there
+        keep = weights > 0
+        true_idx, pred_idx, weights = true_idx[keep], pred_idx[keep], weights[keep]
+    observed = np.bincount(true_idx * k + pred_idx, weights=weights, minlength=k * k)
+    observed = observed.reshape(k, k).astype(np.float64)
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
     positions = np.arange(k, dtype=np.float64)
     weights = (positions[:, None] - positions[None, :]) ** 2
@@ -241,7 +283,11 @@ def quadratic_weighted_kappa(
 
 
 def off_by_one_accuracy(
-    y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    classes: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
 ) -> float:
     """Fraction of predictions at most one class away from the truth.
 
@@ -251,6 +297,8 @@ def off_by_one_accuracy(
         True and predicted class indices, or labels if ``classes`` is given.
     classes : array-like of shape (n_classes,), default=None
         Labels in ordinal order used to map labels to indices.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight per sample (a weight of 2 counts a sample twice).
 
     Returns
     -------
@@ -263,10 +311,17 @@ def off_by_one_accuracy(
     0.75
     """
     true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
-    return float(np.mean(np.abs(true_idx - pred_idx) <= 1))
+    weights = _check_weights(sample_weight, len(true_idx))
+    return float(np.average(np.abs(true_idx - pred_idx) <= 1, weights=weights))
 
 
-def amae(y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = None) -> float:
+def amae(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    classes: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
+) -> float:
     """Average mean absolute error over the true classes.
 
     The MAE is computed separately within each class present in ``y_true``
@@ -281,6 +336,8 @@ def amae(y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = No
         True and predicted class indices, or labels if ``classes`` is given.
     classes : array-like of shape (n_classes,), default=None
         Labels in ordinal order used to map labels to indices.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight per sample (a weight of 2 counts a sample twice).
 
     Returns
     -------
@@ -293,10 +350,13 @@ def amae(y_true: ArrayLike, y_pred: ArrayLike, *, classes: ArrayLike | None = No
     1.0
     """
     true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
+    weights = _check_weights(sample_weight, len(true_idx))
+    if weights is None:
+        weights = np.ones(len(true_idx))
     abs_errors = np.abs(true_idx - pred_idx).astype(np.float64)
-    error_sums = np.bincount(true_idx, weights=abs_errors)
-    counts = np.bincount(true_idx)
-    present = counts > 0
+    error_sums = np.bincount(true_idx, weights=abs_errors * weights)
+    counts = np.bincount(true_idx, weights=weights)
+    present = counts > 0  # a class whose samples all weigh 0 is absent
     return float(np.mean(error_sums[present] / counts[present]))
 
 
@@ -324,7 +384,11 @@ def _check_proba(y_proba: ArrayLike, n_samples: int) -> NDArray[np.float64]:
 
 
 def ranked_probability_score(
-    y_true: ArrayLike, y_proba: ArrayLike, *, classes: ArrayLike | None = None
+    y_true: ArrayLike,
+    y_proba: ArrayLike,
+    *,
+    classes: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
 ) -> float:
     """Ranked probability score of ordinal class probabilities.
 
@@ -346,6 +410,8 @@ def ranked_probability_score(
     classes : array-like of shape (n_classes,), default=None
         Labels in ordinal order used to map ``y_true`` to indices; its length
         must equal the number of columns of ``y_proba``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight per sample (a weight of 2 counts a sample twice).
 
     Returns
     -------
@@ -375,7 +441,7 @@ def ranked_probability_score(
     cumulative = np.cumsum(proba, axis=1)[:, :-1]
     observed = (true_idx[:, None] <= np.arange(k - 1)[None, :]).astype(np.float64)
     per_sample = np.sum((cumulative - observed) ** 2, axis=1) / (k - 1)
-    return float(np.mean(per_sample))
+    return float(np.average(per_sample, weights=_check_weights(sample_weight, len(true_idx))))
 
 
 # --------------------------------------------------------------------------- #
@@ -446,7 +512,13 @@ class ClassIndexScorer:
             f"response_method={self.response_method!r}{extra})"
         )
 
-    def __call__(self, estimator: Any, X: ArrayLike, y_true: ArrayLike) -> float:
+    def __call__(
+        self,
+        estimator: Any,
+        X: ArrayLike,
+        y_true: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+    ) -> float:
         """Score a fitted classifier on ``(X, y_true)``; greater is better.
 
         Parameters
@@ -458,6 +530,8 @@ class ClassIndexScorer:
             Input samples.
         y_true : array-like of shape (n_samples,)
             True labels; each must be one of the estimator's classes.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Passed to ``metric`` (which must then take ``sample_weight``).
 
         Returns
         -------
@@ -471,6 +545,8 @@ class ClassIndexScorer:
         else:
             response = predict_proba_ordinal(estimator, X)
         kwargs = {"n_classes": len(classes)} if self.pass_n_classes else {}
+        if sample_weight is not None:
+            kwargs["sample_weight"] = sample_weight
         score = float(self.metric(true_idx, response, **kwargs))
         return score if self.greater_is_better else -score
 

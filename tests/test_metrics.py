@@ -604,3 +604,79 @@ def test_scorers_in_grid_search_with_loky(ordinal_data):
 def test_all_exports_exist():
     for name in metrics.__all__:
         assert hasattr(metrics, name), name
+
+
+# --------------------------------------------------------------------------- #
+# sample_weight: an integer weight counts a sample that many times
+# --------------------------------------------------------------------------- #
+def _weighted_case(seed, k, n=40):
+    y_true, y_pred = random_case(seed, k, n)
+    weights = np.random.default_rng(seed + 100).integers(0, 4, size=n)
+    weights[0] = 1  # a positive total
+    return y_true, y_pred, weights
+
+
+@pytest.mark.parametrize("metric", INDEX_METRICS)
+@pytest.mark.parametrize(("seed", "k"), SEEDS_AND_K)
+def test_integer_weights_equal_repeated_rows(metric, seed, k):
+    y_true, y_pred, weights = _weighted_case(seed, k)
+    kwargs = {"n_classes": k} if metric is quadratic_weighted_kappa else {}
+    repeated = metric(np.repeat(y_true, weights), np.repeat(y_pred, weights), **kwargs)
+    assert metric(y_true, y_pred, sample_weight=weights, **kwargs) == pytest.approx(
+        repeated, abs=1e-12
+    )
+    assert metric(y_true, y_pred, sample_weight=np.ones(len(y_true)), **kwargs) == (
+        pytest.approx(metric(y_true, y_pred, **kwargs), abs=1e-12)
+    )
+
+
+@pytest.mark.parametrize(("seed", "k"), SEEDS_AND_K)
+def test_weighted_rps_equals_repeated_rows(seed, k):
+    y_true, _, weights = _weighted_case(seed, k)
+    proba = np.random.default_rng(seed).dirichlet(np.ones(k), size=len(y_true))
+    weighted = ranked_probability_score(y_true, proba, sample_weight=weights)
+    repeated = rps_loop(np.repeat(y_true, weights), np.repeat(proba, weights, axis=0))
+    assert weighted == pytest.approx(repeated, abs=1e-12)
+
+
+def test_weighted_metrics_hand_worked():
+    y_true, y_pred, w = [0, 1, 2], [0, 2, 0], [1.0, 2.0, 0.5]
+    assert mse_class_index(y_true, y_pred, sample_weight=w) == pytest.approx((2 + 2) / 3.5)
+    assert mae_class_index(y_true, y_pred, sample_weight=w) == pytest.approx((2 + 1) / 3.5)
+    assert off_by_one_accuracy(y_true, y_pred, sample_weight=w) == pytest.approx(3 / 3.5)
+    # per class: 0 -> 0, 1 -> 1, 2 -> 2; a class of weight 0 is absent
+    assert amae(y_true, y_pred, sample_weight=w) == pytest.approx(1.0)
+    assert amae(y_true, y_pred, sample_weight=[1.0, 0.0, 1.0]) == pytest.approx(1.0)
+    assert amae(y_true, y_pred, sample_weight=[1.0, 1.0, 0.0]) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ([1.0, -1.0, 1.0], "non-negative"),
+        ([1.0, np.nan, 1.0], "finite"),
+        ([1.0, 1.0], "2 entries for 3 samples"),
+        ([0.0, 0.0, 0.0], "sums to 0"),
+        ([[1.0, 1.0, 1.0]], "1-D"),
+        (["a", "b", "c"], "numbers"),
+    ],
+)
+@pytest.mark.parametrize("metric", INDEX_METRICS)
+def test_bad_sample_weight_raises(metric, weights, message):
+    with pytest.raises(ValueError, match=message):
+        metric([0, 1, 2], [0, 1, 1], sample_weight=weights)
+
+
+@ignore_order_warning
+@pytest.mark.parametrize(
+    "scorer", [neg_mse_class_index_scorer, qwk_scorer, neg_amae_scorer, neg_rps_scorer]
+)
+def test_scorers_pass_sample_weight(ordinal_data, fitted_models, scorer):
+    X, y, _ = ordinal_data
+    model = fitted_models["pipeline"]
+    weights = np.random.default_rng(0).integers(0, 3, size=len(y))
+    weights[0] = 1
+    rows = np.repeat(np.arange(len(y)), weights)
+    weighted = scorer(model, X, y, sample_weight=weights)
+    assert weighted == pytest.approx(scorer(model, X[rows], y[rows]), abs=1e-12)
+    assert weighted != pytest.approx(scorer(model, X, y), abs=1e-9)

@@ -21,10 +21,6 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
             "predict applies the tuned ordinal decision, which by design is not always the "
             "argmax of predict_proba"
         ),
-        "check_classifiers_one_label_sample_weights": (
-            "sample_weight reaches the fits, but the decision is scored unweighted on the "
-            "out-of-fold labels (documented), so zero-weight labels still pull the cut points"
-        ),
     },
     "OrdinalConformalClassifier": {},
 }

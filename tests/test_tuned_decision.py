@@ -433,3 +433,51 @@ def test_fit_params_with_prefit_raise(data):
     tuner = TunedOrdinalDecisionCV(fitted, cv="prefit", refit=False)
     with pytest.raises(ValueError, match="sample_weight"):
         tuner.fit(X, y, sample_weight=np.ones(len(y)))
+
+
+class _WeightedPassThrough(PassThrough):
+    def fit(self, X, y, sample_weight=None):
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "scoring",
+    [
+        neg_mse_class_index_scorer,
+        qwk_scorer,
+        make_scorer(mean_absolute_error, greater_is_better=False),
+    ],
+)
+def test_decisions_are_scored_with_the_sample_weight(scoring):
+    """Integer weights score every decision as repeated rows would (the pass-through
+    model's out-of-fold probabilities are its inputs, whatever the folds)."""
+    rng = np.random.default_rng(0)
+    proba = rng.dirichlet(np.ones(4), size=150)
+    y = rng.integers(0, 4, size=150)
+    weights = rng.integers(0, 4, size=150)
+    rows = np.repeat(np.arange(150), weights)
+    decisions = ("argmax", "median", "mean")
+    tuner = TunedOrdinalDecisionCV(
+        _WeightedPassThrough(), scoring=scoring, decisions=decisions, cv=KFold(3)
+    )
+    weighted = clone(tuner).fit(proba, y, sample_weight=weights).cv_results_["score"]
+    repeated = clone(tuner).fit(proba[rows], y[rows]).cv_results_["score"]
+    plain = clone(tuner).fit(proba, y).cv_results_["score"]
+    np.testing.assert_allclose(weighted, repeated, atol=1e-12)
+    assert not np.allclose(weighted, plain)
+
+
+def test_one_label_left_by_the_weights_is_all_that_is_predicted(data):
+    """Zero weight on every other class: the fits and the scoring see one class only."""
+    X, y = data
+    weights = (y == 2).astype(float)
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y, sample_weight=weights)
+    assert set(tuned.predict(X)) == {2}
+
+
+def test_two_sample_weights_are_refused(data):
+    X, y = data
+    tuner = TunedOrdinalDecisionCV(make_pipeline(StandardScaler(), LogisticRegression()), cv=3)
+    w = np.ones(len(y))
+    with pytest.raises(ValueError, match="several sample weights"):
+        tuner.fit(X, y, sample_weight=w, logisticregression__sample_weight=w)

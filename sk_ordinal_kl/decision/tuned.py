@@ -95,6 +95,25 @@ def _rows_of(fit_params: dict, rows: np.ndarray, n_samples: int) -> dict:
     }
 
 
+def _scoring_weights(fit_params: dict, n_samples: int) -> np.ndarray | None:
+    """The per-sample weights the decisions are scored with: ``sample_weight``, or the
+    one ``<step>__sample_weight`` routed into a Pipeline; None without either."""
+    names = [n for n in fit_params if n == "sample_weight" or n.endswith("__sample_weight")]
+    if not names:
+        return None
+    if len(names) > 1:
+        raise ValueError(
+            f"several sample weights {sorted(names)}: pass one, so that the fits and the "
+            "scoring of the decisions use the same weights."
+        )
+    weights = np.asarray(fit_params[names[0]], dtype=np.float64)
+    if weights.shape != (n_samples,):
+        raise ValueError(
+            f"{names[0]} has shape {weights.shape}; expected one weight per sample ({n_samples},)."
+        )
+    return weights
+
+
 def _fit_clone(estimator, X, y, train, fit_params):
     fitted = clone(estimator)
     params = _rows_of(fit_params, train, len(y))
@@ -300,8 +319,9 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         **fit_params : dict
             Passed to ``estimator.fit`` (e.g. ``sample_weight``, or
             ``ordinalklclassifier__sample_weight`` for a Pipeline); values with one entry
-            per sample are indexed to each fold's training rows. The decisions are
-            scored unweighted.
+            per sample are indexed to each fold's training rows. ``sample_weight``
+            (or the one ``<step>__sample_weight``) also weights the scoring of the
+            decisions on the out-of-fold predictions.
 
         Returns
         -------
@@ -317,6 +337,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         check_consistent_length(X, labels)
         if self.classes is not None:
             self._check_labels_in(labels, OrdinalEncoding(self.classes).ordinal_classes)
+        weights = _scoring_weights(fit_params, len(labels))
         if isinstance(self.cv, str):  # "prefit"
             if fit_params:
                 raise ValueError(
@@ -342,10 +363,12 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
                 oof[test] = _proba_in_order(estimator, _safe_indexing(X, test), ordinal)
             scored = ~np.isnan(oof[:, 0])
             oof, labels = oof[scored], labels[scored]
+            if weights is not None:
+                weights = weights[scored]
         self.ordinal_classes_ = ordinal
         self._encoding_ = OrdinalEncoding(ordinal)
         self.classes_ = self._encoding_.classes
-        self._choose(decisions, scorer, oof, labels)
+        self._choose(decisions, scorer, oof, labels, weights)
         copy_input_attributes(self, self.estimator_)
         return self
 
@@ -363,9 +386,9 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
                 f"{format_labels(ordinal)}."
             )
 
-    def _choose(self, decisions, scorer, oof: np.ndarray, labels: np.ndarray) -> None:
+    def _choose(self, decisions, scorer, oof: np.ndarray, labels: np.ndarray, weights) -> None:
         true_index = self._encoding_.encode(labels)
-        score_fn, max_candidates = self._index_scorer(scorer, oof, labels, true_index)
+        score_fn, max_candidates = self._index_scorer(scorer, oof, labels, true_index, weights)
         scores, self.thresholds_ = [], None
         for decision in decisions:
             if decision == "thresholds":
@@ -390,12 +413,15 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             "rank_score": rank,
         }
 
-    def _index_scorer(self, scorer, oof, labels, true_index):
-        """``score(pred_index) -> float`` for predicted ordinal indices on the OOF data,
-        and the number of cut-point candidates worth its cost."""
+    def _index_scorer(self, scorer, oof, labels, true_index, weights):
+        """``score(pred_index) -> float`` for predicted ordinal indices on the OOF data
+        (weighted by ``weights`` unless None), and the number of cut-point candidates
+        worth its cost."""
+        weighting = {} if weights is None else {"sample_weight": weights}
         if isinstance(scorer, ClassIndexScorer) and scorer.response_method == "predict":
             # The same computation as ClassIndexScorer.__call__, on indices directly.
             kwargs = {"n_classes": len(self.ordinal_classes_)} if scorer.pass_n_classes else {}
+            kwargs.update(weighting)
             sign = 1.0 if scorer.greater_is_better else -1.0
             return (
                 lambda index: sign * float(scorer.metric(true_index, index, **kwargs)),
@@ -408,7 +434,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             stand_in = _DecidedLabels()._set(
                 self.ordinal_classes_, self._encoding_.decode(index), proba_sorted
             )
-            return float(scorer(stand_in, placeholder, labels))
+            return float(scorer(stand_in, placeholder, labels, **weighting))
 
         return score, _MAX_CUT_CANDIDATES_GENERIC_SCORER
 
