@@ -500,12 +500,20 @@ def ordinal_classes_of(estimator: Any) -> np.ndarray:
     ordinal_classes : ndarray of shape (K,)
         Labels in ordinal order.
 
+    Raises
+    ------
+    ValueError
+        If the estimator holds a ``CalibratedClassifierCV(method="temperature")`` fitted
+        on integer labels other than ``0..K-1``, whose probabilities scikit-learn
+        computes against the wrong columns.
+
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
     >>> ordinal_classes_of(LogisticRegression().fit([[0], [1], [2]], [0, 1, 2])).tolist()
     [0, 1, 2]
     """
+    _reject_misread_temperature_calibration(estimator)
     ordinal = _find_ordinal_classes(estimator)
     if ordinal is not None:
         return ordinal
@@ -587,6 +595,19 @@ def _misread_temperature_calibration(estimator: Any, depth: int = 0) -> Any | No
     return None
 
 
+def _reject_misread_temperature_calibration(estimator: Any) -> None:
+    """Raise if ``estimator`` holds a temperature calibrator whose numbers are wrong."""
+    calibrated = _misread_temperature_calibration(estimator)
+    if calibrated is not None:
+        raise ValueError(
+            "CalibratedClassifierCV(method='temperature') was fitted on integer labels "
+            f"{format_labels(calibrated.classes_)}, not 0..K-1: scikit-learn's temperature "
+            "fit reads them as column indices, so its probabilities are wrong. Fit it on "
+            "codes 0..K-1 in ordinal order, e.g. sorted_codes(order)[index], with "
+            "classes=sorted_codes(order) on the inner estimator."
+        )
+
+
 def predict_proba_ordinal(estimator: Any, X: ArrayLike) -> np.ndarray:
     """``estimator.predict_proba(X)`` with columns in ordinal order.
 
@@ -617,15 +638,6 @@ def predict_proba_ordinal(estimator: Any, X: ArrayLike) -> np.ndarray:
     >>> predict_proba_ordinal(clf, [[1]]).shape
     (1, 3)
     """
-    calibrated = _misread_temperature_calibration(estimator)
-    if calibrated is not None:
-        raise ValueError(
-            "CalibratedClassifierCV(method='temperature') was fitted on integer labels "
-            f"{format_labels(calibrated.classes_)}, not 0..K-1: scikit-learn's temperature "
-            "fit reads them as column indices, so its probabilities are wrong. Fit it on "
-            "codes 0..K-1 in ordinal order, e.g. sorted_codes(order)[index], with "
-            "classes=sorted_codes(order) on the inner estimator."
-        )
     ordinal = ordinal_classes_of(estimator)
     proba = np.asarray(estimator.predict_proba(X))
     classes = np.asarray(estimator.classes_)
@@ -643,6 +655,7 @@ def _proba_in_order(estimator, X, ordinal_classes: np.ndarray) -> np.ndarray:
     Columns are matched by label through ``estimator.classes_``, so a fold estimator that
     never saw a class gives it probability 0.
     """
+    _reject_misread_temperature_calibration(estimator)
     proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
     known = np.asarray(estimator.classes_)
     if proba.ndim != 2 or proba.shape[1] != len(known):

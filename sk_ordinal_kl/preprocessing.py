@@ -22,8 +22,19 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 __all__ = ["categories_as_strings", "make_tabular_preprocessor"]
 
-#: Fill value of missing categorical cells: they become a category of their own.
-MISSING_CATEGORY = "missing"
+#: Fill value of missing categorical cells: they become a category of their own, under a
+#: name that a real value is unlikely to have (a cell reading "missing" stays apart).
+MISSING_CATEGORY = "<missing>"
+
+
+def _category_text(value) -> str:
+    """A cell's category: equal numbers read alike (``1``, ``1.0`` and ``np.int64(1)``
+    are ``"1"``, as a float column at transform time must match an int one at fit time);
+    booleans and strings are written as they are."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return str(value)
 
 
 def categories_as_strings(X) -> pd.DataFrame:
@@ -31,7 +42,8 @@ def categories_as_strings(X) -> pd.DataFrame:
 
     The one-hot encoder needs one kind of value per column, and a CSV column can mix
     them: a true/false column with empty cells reads as booleans and NaN, whose filled
-    value would be a string; a column of codes can hold numbers and strings.
+    value would be a string; a column of codes can hold numbers and strings. Equal
+    numbers give one category whatever their type (``1``, ``1.0`` -> ``"1"``).
 
     Parameters
     ----------
@@ -45,11 +57,12 @@ def categories_as_strings(X) -> pd.DataFrame:
 
     Examples
     --------
-    >>> categories_as_strings(pd.DataFrame({"a": [True, np.nan, 3]}))["a"].tolist()
-    ['True', nan, '3']
+    >>> categories_as_strings(pd.DataFrame({"a": [True, np.nan, 3, 3.0, 0.5]}))["a"].tolist()
+    ['True', nan, '3', '3', '0.5']
     """
     frame = pd.DataFrame(X).astype(object)
-    return frame.astype(str).mask(frame.isna(), np.nan)
+    # Series.map per column: DataFrame.map needs pandas 2.1.
+    return frame.apply(lambda column: column.map(_category_text)).mask(frame.isna(), np.nan)
 
 
 def _check_min_frequency(value: object) -> int | float | None:
@@ -94,10 +107,10 @@ def make_tabular_preprocessor(
     * **every other** column (strings, booleans, categoricals): each present cell
       becomes its string (:func:`categories_as_strings`, so booleans, numbers and
       strings mixed in one column encode alike), then ``SimpleImputer(
-      strategy="constant", fill_value="missing", keep_empty_features=True)`` and
+      strategy="constant", fill_value="<missing>", keep_empty_features=True)`` and
       ``OneHotEncoder(handle_unknown="infrequent_if_exist", sparse_output=False)``.
       A missing cell (NaN as :func:`pandas.read_csv` writes it, None, ``pd.NA``) is
-      the category ``"missing"``. Categories seen fewer than
+      the category ``"<missing>"``. Categories seen fewer than
       ``min_frequency`` times in training share one "infrequent" column, into which
       categories unseen in training also fall at transform time (they are encoded as
       all zeros when training had no infrequent category).

@@ -551,14 +551,27 @@ def test_observed_class_index_fits_contiguous_labels_and_maps_back():
     assert model.predict([[-3.0], [0.0], [3.0]]).tolist() == [0, 2, 5]
 
 
-@pytest.mark.parametrize("case", ["no data folder", "out is a file", "rerender no run"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "no data folder",
+        "data folder is a file",
+        "out is a file",
+        "out under a file",
+        "rerender no run",
+        "rerender no folder",
+    ],
+)
 def test_cli_input_errors_exit_2_with_one_line(tmp_path, capsys, case):
     stray = tmp_path / "file.txt"
     stray.write_text("x")
     argv = {
         "no data folder": ["--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")],
+        "data folder is a file": ["--data-dir", str(stray), "--out", str(tmp_path / "o")],
         "out is a file": ["--out", str(stray)],
+        "out under a file": ["--out", str(stray / "sub")],
         "rerender no run": ["--rerender", str(tmp_path)],
+        "rerender no folder": ["--rerender", str(tmp_path / "nowhere")],
     }[case]
     with pytest.raises(SystemExit) as exc:
         benchmark.main([*argv, *FAST])
@@ -567,8 +580,11 @@ def test_cli_input_errors_exit_2_with_one_line(tmp_path, capsys, case):
     assert err.count("\n") == 1 and "usage:" not in err
     expected = {
         "no data folder": "data folder not found",
+        "data folder is a file": "is a file, not a folder",
         "out is a file": "is a file, not a folder",
+        "out under a file": "file.txt is a file, not a folder",
         "rerender no run": "not a finished benchmark run",
+        "rerender no folder": "folder not found",
     }[case]
     assert expected in err
     assert not (tmp_path / "o").exists()

@@ -493,7 +493,7 @@ def test_preprocessor_uses_training_statistics_and_unseen_categories():
 def test_preprocessor_encodes_columns_that_mix_kinds_of_values(tmp_path):
     """A true/false column with empty cells reads as booleans and NaN; a code column as
     numbers and strings; None and pd.NA are missing too. Each becomes one-hot columns of
-    the values' strings, with every missing cell in "missing"."""
+    the values' strings, with every missing cell in "<missing>"."""
     (tmp_path / "mixed.csv").write_text("flag,code,x\nTrue,1,0.5\nFalse,a,1.5\n,1,2.5\n")
     frame = pd.read_csv(tmp_path / "mixed.csv", dtype={"code": object})
     frame["code"] = frame["code"].map(lambda v: int(v) if v == "1" else v)  # 1 and "a"
@@ -505,16 +505,32 @@ def test_preprocessor_encodes_columns_that_mix_kinds_of_values(tmp_path):
     expected = {
         "categorical__flag_True": [1, 0, 0],
         "categorical__flag_False": [0, 1, 0],
-        "categorical__flag_missing": [0, 0, 1],
+        "categorical__flag_<missing>": [0, 0, 1],
         "categorical__code_1": [1, 0, 1],
         "categorical__code_a": [0, 1, 0],
         "categorical__tag_u": [1, 0, 1],
-        "categorical__tag_missing": [0, 1, 0],
-        "categorical__cat_missing": [0, 1, 0],
+        "categorical__tag_<missing>": [0, 1, 0],
+        "categorical__cat_<missing>": [0, 1, 0],
     }
     for name, column in expected.items():
         np.testing.assert_array_equal(out[:, names.index(name)], column, err_msg=name)
     assert len(names) == 1 + 3 + 2 + 2 + 3
+
+
+def test_equal_numbers_are_one_category_and_a_missing_cell_is_not_the_word_missing():
+    train = pd.DataFrame({"code": pd.Series([1, 2, "x", 1.0, "missing", None], dtype=object)})
+    pre = make_tabular_preprocessor(min_frequency=None).fit(train)
+    names = pre.get_feature_names_out().tolist()
+    assert names == [
+        "categorical__code_1",
+        "categorical__code_2",
+        "categorical__code_<missing>",
+        "categorical__code_missing",
+        "categorical__code_x",
+    ]
+    # The column arrives as floats at transform time: 1.0 and 2.0 are the categories 1, 2.
+    out = pre.transform(pd.DataFrame({"code": [1.0, np.nan, 2.0]}))
+    np.testing.assert_array_equal(out, [[1, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 1, 0, 0, 0]])
 
 
 def test_preprocessor_default_groups_rare_categories_by_count():
@@ -550,7 +566,7 @@ def test_preprocessor_all_numeric_all_string_and_empty_columns():
         later = pre.transform(empty.assign(gone=1.0, blank="x"))
     names = pre.get_feature_names_out().tolist()
     assert "numeric__gone" not in names and "numeric__missingindicator_gone" in names
-    assert "categorical__blank_missing" in names and "categorical__flag_True" in names
+    assert "categorical__blank_<missing>" in names and "categorical__flag_True" in names
     assert np.isfinite(out).all() and np.isfinite(later).all() and later.shape == out.shape
     np.testing.assert_array_equal(out.astype(np.float32), out.astype(np.float32).astype(float))
 

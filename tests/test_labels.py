@@ -23,6 +23,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.fixes import parse_version
 
 from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
+from sk_ordinal_kl.conformal import OrdinalConformalClassifier
+from sk_ordinal_kl.decision import TunedOrdinalDecisionCV
 from sk_ordinal_kl.labels import (
     OrdinalEncoding,
     ordinal_classes_of,
@@ -191,9 +193,18 @@ def test_temperature_calibration_on_labels_other_than_codes_raises(three_class_s
         predict_proba_ordinal(calibrated, X_test)
     with pytest.raises(ValueError, match="column indices"):
         neg_rps_scorer(calibrated, X_test, y_test + 1)
+    with pytest.raises(ValueError, match="column indices"):
+        neg_mse_class_index_scorer(calibrated, X_test, y_test + 1)
+    # The meta-estimators read probabilities the same way: they raise too.
+    with pytest.raises(ValueError, match="column indices"):
+        TunedOrdinalDecisionCV(calibrated, cv="prefit", refit=False).fit(X_test, y_test + 1)
+    with pytest.raises(ValueError, match="column indices"):
+        OrdinalConformalClassifier(calibrated, prefit=True).conformalize(X_test, y_test + 1)
     codes = CalibratedClassifierCV(LogisticRegression(), method="temperature", cv=3)
     proba = predict_proba_ordinal(codes.fit(X_train, y_train), X_test)
     np.testing.assert_allclose(proba, codes.predict_proba(X_test))
+    tuned = TunedOrdinalDecisionCV(codes, cv="prefit", refit=False).fit(X_test, y_test)
+    assert np.isfinite(tuned.best_score_)
 
 
 @pytest.mark.parametrize("labelling", ["strings", "reversed_ints"])

@@ -427,6 +427,12 @@ def test_groups_reach_a_group_splitter(data):
     assert sizes[0] == len(y) and sorted(sizes[1:]) == sorted(left_out)
 
 
+def test_groups_with_a_float_cv_raise(data):
+    X, y = data
+    with pytest.raises(ValueError, match="ignores groups"):
+        TunedOrdinalDecisionCV(LogisticRegression(), cv=0.3).fit(X, y, groups=np.arange(len(y)))
+
+
 def test_fit_params_with_prefit_raise(data):
     X, y = data
     fitted = LogisticRegression().fit(X, y)

@@ -162,8 +162,19 @@ def _stop(parser: argparse.ArgumentParser, error: Exception) -> NoReturn:
     parser.exit(2, f"{parser.prog}: error: {str(error).strip()}\n")
 
 
+def _check_out(out: Path) -> None:
+    """``--out`` must be a folder or creatable as one: no file on its path."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise ValueError(f"--out {out}: {path} is a file, not a folder.")
+            return
+
+
 def _rerender(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for folder in args.rerender:
+        if not folder.is_dir():
+            _stop(parser, ValueError(f"--rerender {folder}: folder not found."))
         missing = [f for f in ("run_info.json", "results.csv") if not (folder / f).is_file()]
         if missing:
             _stop(
@@ -245,8 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _rerender(parser, args)
     protocol = protocol_from_args(args)
     try:
-        if args.out.exists() and not args.out.is_dir():
-            raise ValueError(f"--out {args.out} is a file, not a folder.")
+        _check_out(args.out)
         sources = sources_from_args(args)
     except (OSError, ValueError) as exc:
         _stop(parser, exc)

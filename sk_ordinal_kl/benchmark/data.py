@@ -305,6 +305,8 @@ def data_dir_sources(
     """
     roots = [roots] if isinstance(roots, (str, os.PathLike)) else list(roots)
     for root in roots:
+        if Path(root).is_file():
+            raise ValueError(f"data folder {root} is a file, not a folder.")
         if not Path(root).is_dir():
             raise FileNotFoundError(f"data folder not found: {root}")
     found: dict[str, DatasetSource] = {}

@@ -291,6 +291,11 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
 
     def _splits(self, X, y, groups) -> list:
         if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
+            if groups is not None:
+                raise ValueError(
+                    "a float cv makes one stratified shuffle split, which ignores groups; "
+                    "pass a group splitter such as GroupShuffleSplit(1, test_size=...)."
+                )
             splitter = StratifiedShuffleSplit(
                 n_splits=1, test_size=self.cv, random_state=self.random_state
             )
@@ -315,7 +320,9 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         y : array-like of shape (n_samples,)
             Class labels.
         groups : array-like of shape (n_samples,), default=None
-            Group labels for a group-aware ``cv`` splitter (e.g. ``GroupKFold``).
+            Group labels for a group-aware ``cv`` splitter (e.g. ``GroupKFold``); a
+            float ``cv`` refuses them. Inside ``cross_val_score`` or ``GridSearchCV``,
+            pass them on with ``params={"groups": groups}``.
         **fit_params : dict
             Passed to ``estimator.fit`` (e.g. ``sample_weight``, or
             ``ordinalklclassifier__sample_weight`` for a Pipeline); values with one entry
