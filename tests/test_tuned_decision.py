@@ -473,6 +473,17 @@ def test_decisions_are_scored_with_the_sample_weight(scoring):
     assert not np.allclose(weighted, plain)
 
 
+def test_score_takes_sample_weight(data):
+    X, y = data
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=3).fit(X, y)
+    weights = np.arange(len(y)) % 3
+    rows = np.repeat(np.arange(len(y)), weights)
+    assert tuned.score(X, y, sample_weight=weights) == pytest.approx(
+        tuned.score(X[rows], y[rows]), abs=1e-12
+    )
+    assert tuned.score(X, y, sample_weight=np.ones(len(y))) == tuned.score(X, y)
+
+
 def test_one_label_left_by_the_weights_is_all_that_is_predicted(data):
     """Zero weight on every other class: the fits and the scoring see one class only."""
     X, y = data

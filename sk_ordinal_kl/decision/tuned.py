@@ -498,7 +498,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             index = predict_index(proba, self.best_decision_)
         return self._encoding_.decode(index)
 
-    def score(self, X, y) -> float:
+    def score(self, X, y, sample_weight=None) -> float:
         """``scoring`` of :meth:`predict` on ``(X, y)``; greater is better.
 
         Parameters
@@ -507,6 +507,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             Input samples.
         y : array-like of shape (n_samples,)
             True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights passed to the scorer.
 
         Returns
         -------
@@ -514,7 +516,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             The value of the scorer named by ``scoring``.
         """
         check_is_fitted(self, "best_decision_")
-        return float(_resolve_scorer(self.scoring)(self, X, y))
+        weighting = {} if sample_weight is None else {"sample_weight": sample_weight}
+        return float(_resolve_scorer(self.scoring)(self, X, y, **weighting))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
