@@ -1,13 +1,15 @@
 """The "When does CE+KL help?" tables, computed from finished benchmark outputs.
 
 ``python -m sk_ordinal_kl.benchmark.guidance docs/benchmark_results`` reads
-``main/``, ``learning_curves/`` and ``decisions/`` (those present) and writes
+``main/``, ``all_holdouts/``, ``learning_curves/`` and ``decisions/`` (those present) and
+writes
 ``guidance.md`` next to them: the tables the benchmark page and the README quote.
 
 * **Tuned rule vs tuned rule** — per dataset: classes, training rows per class, MSE on the
   class index of CE and CE+KL *both with a tuned decision rule* (``ce_rule``,
   ``ce_kl_rule``), the relative change, the paired Wilcoxon p-value, boosting regression
-  on the index (``hgb_reg``) and the best method of the run.
+  on the index (``hgb_reg``) and the best method of the run; again for ``all_holdouts/``
+  (the same comparison on every published holdout of the orreview sets).
 * **Learning curves** — the same comparison at each training size, with the mean paired
   difference and its 95% t-interval (the Wilcoxon test cannot reach p < 0.05 with fewer
   than 6 holdouts; the interval still shows the size of the effect).
@@ -207,7 +209,8 @@ def guidance_markdown(root: str | Path) -> str:
     Parameters
     ----------
     root : path-like
-        Folder holding ``main/`` and, optionally, ``learning_curves/`` and ``decisions/``.
+        Folder holding ``main/`` and, optionally, ``all_holdouts/``, ``learning_curves/``
+        and ``decisions/``.
 
     Returns
     -------
@@ -224,6 +227,13 @@ def guidance_markdown(root: str | Path) -> str:
         parts += [
             "### CE vs CE+KL, both with a tuned decision rule",
             rule_table(results, tests if tests is not None else pd.DataFrame()),
+        ]
+    every = _read(root / "all_holdouts", "results.csv")
+    if every is not None:  # the central comparison on every published holdout
+        tests = _read(root / "all_holdouts", "pairwise_tests.csv")
+        parts += [
+            "### CE vs CE+KL on every published holdout (ce_rule, ce_kl_rule, hgb_reg only)",
+            rule_table(every, tests if tests is not None else pd.DataFrame()),
         ]
     curves = _read(root / "learning_curves", "results.csv")
     if curves is not None:
