@@ -38,6 +38,7 @@ from ._compat import Interval, Options, StrOptions, validate_parameter_constrain
 from ._inputs import validate_X
 from ._weights import training_weights
 from .batching import ArrayBatchLoader
+from .datasets import validation_strata
 from .decision import PREDICTION_RULES, predict_index
 from .labels import (
     ClassOrderWarning,
@@ -48,6 +49,7 @@ from .labels import (
 )
 from .losses import GaussianKLCrossEntropy
 from .modules import TabularMLP
+from .tabm import TabMNet
 
 __all__ = ["ClassOrderWarning", "OrdinalKLClassifier"]
 
@@ -87,6 +89,10 @@ _CALLBACK_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
 
 def _softmax(logits: torch.Tensor) -> torch.Tensor:
     return torch.softmax(logits, dim=-1)
+
+
+#: ``module`` names -> network classes for 2-D tabular ``X``.
+MODULES: dict[str, type[torch.nn.Module]] = {"mlp": TabularMLP, "tabm": TabMNet}
 
 
 def _takes_sample_weight(criterion: torch.nn.Module) -> bool:
@@ -301,14 +307,14 @@ class OrdinalKLClassifier(NeuralNetClassifier):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "module": [None, callable],
+        "module": [None, StrOptions(set(MODULES)), callable],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "sigma": [Interval(Real, 0, None, closed="neither")],
         "classes": [None, "array-like"],
         "prediction": [StrOptions(set(PREDICTION_RULES))],
         "class_weight": [None, dict, StrOptions({"balanced"})],
         "random_state": ["random_state"],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "criterion": [callable],
@@ -341,7 +347,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         prediction: str = "argmax",
         class_weight: dict | str | None = None,
         random_state=None,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         criterion=GaussianKLCrossEntropy,
@@ -484,8 +490,27 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             caller_name=type(self).__name__,
         )
 
+    def _module_class(self):
+        """The network class or instance that ``module`` names (None: the MLP)."""
+        if self.module is None:
+            return TabularMLP
+        if isinstance(self.module, str):
+            return MODULES.get(self.module, self.module)  # an unknown name fails validation
+        return self.module
+
     def _two_d_module(self) -> bool:
-        return self.module is None or self.module is TabularMLP
+        return self._module_class() in MODULES.values()
+
+    def _early_stopping(self) -> bool:
+        """``early_stopping`` resolved: ``"auto"`` is on for TabM, off otherwise."""
+        if isinstance(self.early_stopping, str):  # "auto"; anything else fails validation
+            module = self._module_class()
+            return (
+                self.early_stopping == "auto"
+                and isinstance(module, type)
+                and issubclass(module, TabMNet)
+            )
+        return self.early_stopping is True
 
     def _validate_X(self, X, *, reset: bool):
         return validate_X(self, X, reset=reset, two_d=self._two_d_module())
@@ -600,6 +625,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
     def _train(self, X, targets, *, reset: bool, entry_point: str, fit_params):
         with self._seeded(reset), self._torch_threads():
             if reset:
+                self._module_data_ = self._module_kwargs_from_data(X, targets)
                 self.initialize()
             else:
                 self._refresh_criterion()
@@ -607,6 +633,28 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             X = self._as_training_input(X, targets)
             super().partial_fit(X, targets, **_compat.fit_loop_kwargs(entry_point), **fit_params)
         return self
+
+    def _module_kwargs_from_data(self, X, targets) -> dict:
+        """Constructor arguments the module class derives from the training rows.
+
+        A module class may define ``data_kwargs(X, y, **module_params) -> dict``
+        (e.g. :meth:`~sk_ordinal_kl.tabm.TabMNet.data_kwargs`: which columns to embed
+        and their bins). It is called here, inside every fresh fit, on the validated
+        training inputs and their ordinal indices, with the user's ``module__*``
+        values; those values win over what it returns. A module instance is used
+        as given.
+        """
+        module = self._module_class()
+        hook = getattr(module, "data_kwargs", None)
+        if isinstance(module, torch.nn.Module) or not callable(hook):
+            return {}
+        if isinstance(X, Mapping | Dataset) or len(getattr(X, "shape", ())) != 2:
+            raise ValueError(
+                f"{getattr(module, '__name__', module)} sets itself up from the training "
+                f"rows and needs a 2-D array X, got {type(X).__name__}."
+            )
+        y_index = targets["index"] if isinstance(targets, Mapping) else targets
+        return dict(hook(X, y_index, **self.get_params_for("module")))
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """One training or validation epoch (skorch's), recording each batch's loss.
@@ -779,6 +827,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             candidates["in_features"] = self.n_features_in_
         if hasattr(self, "_encoding_"):
             candidates["num_classes"] = self._encoding_.n_classes
+        candidates.update(getattr(self, "_module_data_", {}))
         return self._data_kwargs(module, candidates, "module")
 
     def _criterion_data_kwargs(self) -> dict:
@@ -795,11 +844,11 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         self : OrdinalKLClassifier
             The estimator, with ``module_`` set.
         """
-        module = TabularMLP if self.module is None else self.module
+        module = self._module_class()
         kwargs = {**self._module_data_kwargs(module), **self.get_params_for("module")}
-        if module is TabularMLP and "in_features" not in kwargs:
+        if module in MODULES.values() and "in_features" not in kwargs:
             raise ValueError(
-                "The default module (TabularMLP) sizes itself from a 2-D array X; with a "
+                f"The module {module.__name__} sizes itself from a 2-D array X; with a "
                 "Dataset or before fit, pass module__in_features=... or a module of your own."
             )
         self.module_ = self.initialized_instance(module, kwargs)
@@ -876,7 +925,7 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         # skorch's classifier adds valid_acc, which would score predict() (labels)
         # against encoded indices: start from the plain NeuralNet defaults.
         callbacks = _compat.skorch_default_callbacks(self)
-        if self.early_stopping is True:
+        if self._early_stopping():
             stopper = EarlyStopping(
                 monitor="valid_loss", patience=self.n_iter_no_change, load_best=True
             )
@@ -926,17 +975,20 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             ``dataset_valid`` is None unless ``train_split`` or ``early_stopping`` is set.
         """
         split = self.train_split
-        if split is None and self.early_stopping is True:
+        y_index = y["index"] if isinstance(y, Mapping) else y
+        if split is None and self._early_stopping():
             split = ValidSplit(
                 self.validation_fraction,
                 stratified=True,
                 random_state=getattr(self, "random_seed_", None),
             )
+            # Classes too rare to stratify (one sample) join their ordinal neighbours,
+            # for the split only.
+            y_index = validation_strata(np.asarray(y_index), self.validation_fraction)
         dataset = self.get_dataset(X, y)
         if not split:
             return dataset, None
         # Stratify on the class indices, also when the targets carry weights.
-        y_index = y["index"] if isinstance(y, Mapping) else y
         return split(dataset, y_index, **fit_params)
 
     # ---------------------------------------------------------- prediction
@@ -953,6 +1005,8 @@ class OrdinalKLClassifier(NeuralNetClassifier):
                 output = output[0] if isinstance(output, tuple) else output
                 if nonlinearity is not None:
                     output = nonlinearity(output)
+                if output.ndim == 3:  # ensemble members (B, k, K): their mean probability
+                    output = output.mean(dim=1)
                 chunks.append(output.detach().cpu().numpy())
         proba = np.asarray(np.concatenate(chunks, 0), dtype=np.float64)
         return proba / proba.sum(axis=1, keepdims=True)

@@ -1160,6 +1160,35 @@ def _strata(codes: np.ndarray, max_strata: int) -> np.ndarray:
     return _merge_rare_classes(counts, lo)[codes]
 
 
+def validation_strata(codes: np.ndarray, validation_fraction: float) -> np.ndarray:
+    """Strata of a stratified validation split (early stopping) of ordinal indices.
+
+    A class with a single sample cannot be stratified (scikit-learn's splitter
+    raises); such classes join their ordinal neighbours, as in
+    :func:`stratified_holdouts`, with no more strata than the smaller part has rows.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples,)
+        Ordinal class indices (non-negative integers).
+    validation_fraction : float
+        Share of the rows in the validation part, in (0, 1).
+
+    Returns
+    -------
+    strata : ndarray of shape (n_samples,)
+        Stratum of each row; neighbouring classes share one.
+
+    Examples
+    --------
+    >>> validation_strata(np.array([0, 0, 1, 2, 2, 2]), 0.5).tolist()
+    [0, 0, 1, 1, 1, 1]
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    n_valid = math.ceil(validation_fraction * codes.shape[0])
+    return _strata(codes, max(1, min(n_valid, codes.shape[0] - n_valid)))
+
+
 def _test_count(test_size: object, n_samples: int) -> int:
     """Number of test samples for ``test_size`` (a fraction or a count), or ValueError."""
     if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):

@@ -6,6 +6,20 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sk_ordinal_kl import OrdinalKLClassifier
 from sk_ordinal_kl.conformal import OrdinalConformalClassifier
 from sk_ordinal_kl.decision import TunedOrdinalDecisionCV
+from sk_ordinal_kl.tabm import TabMNet
+
+
+class SmallTabM(TabMNet):
+    """TabM at a size that keeps the checks fast (module__* values would be attributes
+    set in __init__, which one check forbids)."""
+
+    def __init__(self, in_features, num_classes, columns=(), bins=None):
+        super().__init__(in_features, num_classes, columns, bins, k=2, d_block=16, n_bins=4)
+
+    @classmethod
+    def data_kwargs(cls, X, y=None, **params):
+        return super().data_kwargs(X, y, n_bins=4)
+
 
 # Every check that is expected to fail, with the reason. Keep it short: add an entry only
 # with a one-line reason, and report it in the issue note.
@@ -29,6 +43,8 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
 @parametrize_with_checks(
     [
         OrdinalKLClassifier(random_state=0),
+        # The TabM backbone: set up from the data inside fit, early stopping on (auto).
+        OrdinalKLClassifier(module=SmallTabM, lr=0.01, max_epochs=30, random_state=0),
         TunedOrdinalDecisionCV(LogisticRegression(), cv=3),
         OrdinalConformalClassifier(LogisticRegression()),
     ],

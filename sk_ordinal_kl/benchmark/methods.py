@@ -166,6 +166,28 @@ def _schedule_method(protocol: Protocol, classes: list, seed: int) -> Pipeline:
     return mlp_method(protocol, classes, seed, callbacks=[schedule])
 
 
+def tabm_method(protocol: Protocol, classes: list, seed: int, **params: Any) -> Pipeline:
+    """Preprocessor + ``OrdinalKLClassifier(module="tabm")`` at its default training budget.
+
+    The estimator's defaults for TabM: early stopping on 10% of the training rows
+    (patience 10, best epoch restored), at most ``protocol.tabm_max_epochs`` epochs.
+
+    Examples
+    --------
+    >>> tabm_method(Protocol(), classes=[0, 1, 2], seed=0).named_steps["clf"].module
+    'tabm'
+    """
+    return _pipeline(
+        OrdinalKLClassifier(
+            module="tabm",
+            classes=classes,
+            max_epochs=protocol.tabm_max_epochs,
+            random_state=seed,
+            **params,
+        )
+    )
+
+
 def _corn_method(protocol: Protocol, classes: list, seed: int) -> Pipeline:
     return mlp_method(
         protocol,
@@ -273,6 +295,24 @@ METHODS: dict[str, MethodSpec] = {
         _schedule_method,
         "MLP + CE+KL, sigma x 0.95 per epoch from sigma_0 (SigmaSchedule), tuned, argmax",
         grid=_peer_grid("ce_kl_schedule"),
+    ),
+    "tabm_rule": MethodSpec(
+        tabm_method,
+        "TabM (k=8) + piecewise-linear embeddings + CE (alpha=0), early stopping, "
+        "decision rule tuned",
+        ("tabm", "rtdl_num_embeddings"),
+        grid=_ce_grid,
+        score_rules=True,
+        tune_rule=True,
+    ),
+    "tabm_kl_rule": MethodSpec(
+        tabm_method,
+        "TabM (k=8) + piecewise-linear embeddings + CE+KL, early stopping, "
+        "alpha x decision rule tuned",
+        ("tabm", "rtdl_num_embeddings"),
+        grid=_peer_grid("tabm_kl"),
+        score_rules=True,
+        tune_rule=True,
     ),
     "hgb_reg": MethodSpec(
         _boosting_regression,

@@ -31,6 +31,8 @@ def _peer_grids() -> dict[str, dict[str, tuple]]:
         "corn": {"lr": (1e-3, 3e-3)},
         "dlordinal_tri": {"criterion__alpha2": (0.02, 0.1)},
         "ce_kl_schedule": {"alpha": (0.5, 1.0, 2.0), "sigma": (2.0,)},
+        # TabM fits cost ~20x an MLP fit: alpha only, at the sigma of the probe (1).
+        "tabm_kl": {"alpha": (0.5, 1.0), "sigma": (1.0,)},
     }
 
 
@@ -58,6 +60,9 @@ class Protocol:
         Decision rules scored from the same inner fits by the ``*_rule`` methods.
     schedule_factor : float
         ``ce_kl_schedule``'s σ multiplier per epoch.
+    tabm_max_epochs : int
+        Cap on the epochs of the TabM methods, which stop early (the estimator's
+        default budget for ``module="tabm"``).
     inner_cv : int
         Folds of the inner stratified K-fold.
     max_train : int or None
@@ -87,6 +92,7 @@ class Protocol:
     sigmas: tuple[float, ...] = (0.5, 1.0, 2.0)
     rules: tuple[str, ...] = ("argmax", "median", "mean")
     schedule_factor: float = 0.95
+    tabm_max_epochs: int = 100
     inner_cv: int = 3
     max_train: int | None = None
     conformal_methods: tuple[str, ...] = ("ce", "ce_kl", "hgb")
@@ -104,6 +110,7 @@ class Protocol:
             "seed",
             "max_train",
             "schedule_factor",
+            "tabm_max_epochs",
         )
         return {k: v for k, v in asdict(self).items() if k in keys}
 
@@ -114,6 +121,7 @@ class Protocol:
 #: Protocol of ``--quick``: few epochs, small grids (holdouts are capped at 2 by the CLI).
 QUICK_PROTOCOL = Protocol(
     max_epochs=10,
+    tabm_max_epochs=10,
     alphas=(0.5, 2.0),
     sigmas=(1.0,),
     inner_cv=2,

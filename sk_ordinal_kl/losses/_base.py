@@ -14,7 +14,7 @@ from .._compat import StrOptions, validate_parameter_constraints
 from .._soft_ce import SoftTarget
 from ..targets import _KERNEL_CONSTRAINTS, _NumberInterval, check_sigma
 
-__all__ = ["check_alpha", "check_logits_and_target", "reduce_loss"]
+__all__ = ["check_alpha", "check_logits_and_target", "members_as_rows", "reduce_loss"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -110,6 +110,74 @@ def check_logits_and_target(logits: torch.Tensor, target: torch.Tensor, num_clas
         )
     if target.dtype.is_floating_point or target.dtype == torch.bool:
         raise TypeError(f"target must hold integer class indices, got dtype {target.dtype}.")
+
+
+def members_as_rows(logits: torch.Tensor, target: torch.Tensor, sample_weight=None):
+    """Ensemble logits ``[B, k, K]`` as ``B * k`` rows, each with its sample's target.
+
+    An ensemble (TabM's members, or the candidates of a parameter grid) trains every
+    member on its own loss. With the rows of member ``m`` of sample ``i`` at
+    ``i * k + m``, the weighted mean over all rows is the mean over members of each
+    member's weighted mean (every member sees the same weights), and a sum over rows is
+    ``k`` times the mean over members of the sums. 2-D logits pass through unchanged.
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (B, K) or (B, k, K)
+        Scores of one model or of ``k`` members.
+    target : torch.Tensor of shape (B,)
+        Class indices.
+    sample_weight : torch.Tensor of shape (B,) or None
+        Per-sample weights.
+
+    Returns
+    -------
+    logits, target, sample_weight : torch.Tensor
+        ``(B * k, K)``, ``(B * k,)`` and ``(B * k,)`` or None.
+    members : int or None
+        ``k``, or None for 2-D logits.
+
+    Examples
+    --------
+    >>> rows, target, _, k = members_as_rows(torch.zeros(2, 3, 4), torch.tensor([0, 3]))
+    >>> rows.shape, target.tolist(), k
+    (torch.Size([6, 4]), [0, 0, 0, 3, 3, 3], 3)
+    """
+    if logits.ndim != 3:
+        return logits, target, sample_weight, None
+    batch, members = logits.shape[:2]
+    if target.ndim != 1 or target.shape[0] != batch:
+        raise ValueError(
+            f"target must have shape ({batch},) to match member logits of shape "
+            f"{tuple(logits.shape)}, got {tuple(target.shape)}."
+        )
+    if sample_weight is not None:
+        sample_weight = torch.as_tensor(sample_weight)
+        if sample_weight.shape != (batch,):
+            raise ValueError(
+                f"sample_weight must have shape ({batch},) (one weight per sample), "
+                f"got {tuple(sample_weight.shape)}."
+            )
+        sample_weight = sample_weight.repeat_interleave(members)
+    return (
+        logits.reshape(batch * members, -1),
+        target.repeat_interleave(members),
+        (sample_weight),
+        members,
+    )
+
+
+def members_loss(loss: torch.Tensor, members: int | None, reduction: str) -> torch.Tensor:
+    """Undo :func:`members_as_rows` on a reduced loss: the mean over members.
+
+    ``"mean"`` is already the mean over members; ``"sum"`` is divided by ``k``;
+    ``"none"`` comes back as ``(B, k)``, one loss per sample and member.
+    """
+    if members is None or reduction == "mean":
+        return loss
+    if reduction == "sum":
+        return loss / members
+    return loss.reshape(-1, members)
 
 
 def reduce_loss(per_sample: torch.Tensor, weight, reduction: str) -> torch.Tensor:
@@ -264,8 +332,10 @@ class ClassIndexLoss(nn.Module):
 
         Parameters
         ----------
-        logits : torch.Tensor of shape (B, K)
-            Unnormalised class scores.
+        logits : torch.Tensor of shape (B, K) or (B, k, K)
+            Unnormalised class scores; ``(B, k, K)`` holds ``k`` ensemble members,
+            each trained on its own loss: the result is the mean over members
+            (``reduction="none"`` gives ``(B, k)``).
         target : torch.Tensor of shape (B,)
             True class indices in ``0..K-1``.
         sample_weight : torch.Tensor of shape (B,), default=None
@@ -283,13 +353,16 @@ class ClassIndexLoss(nn.Module):
         loss : torch.Tensor
             Scalar (or per-sample losses for ``reduction="none"``).
         """
+        logits, target, sample_weight, members = members_as_rows(logits, target, sample_weight)
         check_logits_and_target(logits, target, self.num_classes)
         target = target.long()  # nll_loss wants int64; a no-op for the usual indices
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, logits)
         if self._is_plain_cross_entropy():
-            return self._plain_cross_entropy(logits, target, sample_weight)
-        return self._loss(logits, target, sample_weight)
+            loss = self._plain_cross_entropy(logits, target, sample_weight)
+        else:
+            loss = self._loss(logits, target, sample_weight)
+        return members_loss(loss, members, self.reduction)
 
     def _plain_cross_entropy(self, logits, target, sample_weight) -> torch.Tensor:
         """Exactly (label-smoothed) hard-label CE: its fused kernel is the fastest path."""

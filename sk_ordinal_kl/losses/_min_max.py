@@ -6,7 +6,13 @@ import torch
 import torch.nn.functional as F
 
 from ..modules import MinMaxMLP
-from ._base import ClassIndexLoss, check_logits_and_target, check_sample_weight
+from ._base import (
+    ClassIndexLoss,
+    check_logits_and_target,
+    check_sample_weight,
+    members_as_rows,
+    members_loss,
+)
 
 __all__ = ["MinMaxLoss"]
 
@@ -85,7 +91,9 @@ class MinMaxLoss(ClassIndexLoss):
         y_pred : tuple (logits, features, class_embeddings)
             ``logits`` (B, K), sample embeddings ``features`` (B, D) and
             ``class_embeddings`` (K, D), as :class:`~sk_ordinal_kl.modules.MinMaxMLP`
-            returns them.
+            returns them; or ``k`` ensemble members' ``logits`` (B, k, K) and
+            ``features`` (B, k, D), each member trained on its own loss (the mean
+            over members; ``reduction="none"`` gives ``(B, k)``).
         target : torch.Tensor of shape (B,)
             True class indices in ``0..K-1``.
         sample_weight : torch.Tensor of shape (B,), default=None
@@ -109,6 +117,9 @@ class MinMaxLoss(ClassIndexLoss):
                 f"{type(y_pred).__name__}."
             )
         logits, features, class_embeddings = y_pred
+        if logits.ndim == 3 and features.ndim == 3:  # k members: one row per member
+            features = features.reshape(-1, features.shape[-1])
+        logits, target, sample_weight, members = members_as_rows(logits, target, sample_weight)
         check_logits_and_target(logits, target, self.num_classes)
         if features.ndim != 2 or features.shape[0] != logits.shape[0]:
             raise ValueError(
@@ -132,7 +143,8 @@ class MinMaxLoss(ClassIndexLoss):
             per_sample = per_sample + self.ce_weight * F.cross_entropy(
                 logits, target, reduction="none"
             ).to(per_sample.dtype)
-        return self._reduce(per_sample, target, sample_weight)
+        loss = self._reduce(per_sample, target, sample_weight)
+        return members_loss(loss, members, self.reduction)
 
     def extra_repr(self) -> str:
         return (
