@@ -8,6 +8,7 @@ that an upgrade breaks here and nowhere else.
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable
 
 import torch
@@ -25,10 +26,12 @@ from skorch import NeuralNet
 __all__ = [
     "SKORCH_STATE_SET_IN_INIT",
     "Interval",
+    "LabelEncodedFit",
     "Options",
     "StrOptions",
     "fit_loop_kwargs",
     "fused_optimizer_supports",
+    "label_encoded_fit",
     "log_softmax_backward",
     "reinitialize_criterion",
     "skorch_default_callbacks",
@@ -125,6 +128,57 @@ def skorch_default_callbacks(net: NeuralNet) -> list:
         ``valid_acc``, which would score predicted labels against encoded indices).
     """
     return list(NeuralNet._default_callbacks.fget(net))
+
+
+class LabelEncodedFit:
+    """A fit inside scikit-learn's ``cross_val_predict`` on label-encoded ``y``.
+
+    Attributes
+    ----------
+    encoded_labels : ndarray or None
+        The labels the codes stand for (the ``LabelEncoder``'s ``classes_``), when the
+        ``cross_val_predict`` call runs in this process; None in a joblib worker.
+    """
+
+    def __init__(self, encoded_labels):
+        self.encoded_labels = encoded_labels
+
+
+# ``cross_val_predict`` replaces y by LabelEncoder codes 0..K-1 of the sorted labels for
+# these methods, then fits each fold in ``_fit_and_predict(..., method)``.
+_LABEL_ENCODING_METHODS = frozenset({"decision_function", "predict_proba", "predict_log_proba"})
+_VALIDATION_MODULE = "sklearn.model_selection._validation"
+
+
+def label_encoded_fit() -> LabelEncodedFit | None:
+    """Whether the running fit is one of ``cross_val_predict``'s on label-encoded ``y``.
+
+    scikit-learn gives the estimator nothing but the codes ``0..K-1``, so the only way to
+    know is the call stack: a frame of its private ``_fit_and_predict`` (in a joblib
+    worker too, where that function is what runs) with a method that encodes ``y``; the
+    ``cross_val_predict`` frame above it, when in this process, holds the encoder (its
+    local ``le``) and so the labels the codes stand for.
+
+    Returns
+    -------
+    fit : LabelEncodedFit or None
+        None outside such a fit.
+    """
+    frame = sys._getframe(1)
+    found = None
+    while frame is not None:
+        if frame.f_globals.get("__name__") == _VALIDATION_MODULE:
+            name = frame.f_code.co_name
+            if name == "_fit_and_predict" and found is None:
+                if frame.f_locals.get("method") not in _LABEL_ENCODING_METHODS:
+                    return None
+                found = LabelEncodedFit(None)
+            elif name == "cross_val_predict" and found is not None:
+                encoder = frame.f_locals.get("le")
+                found.encoded_labels = getattr(encoder, "classes_", None)
+                return found
+        frame = frame.f_back
+    return found
 
 
 def _find_log_softmax_backward() -> Callable:

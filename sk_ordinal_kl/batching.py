@@ -8,6 +8,9 @@ skorch's validation split) to tensors once and yields index slices; a dict of ar
 (several forward inputs, or class indices with sample weights) is sliced key by key.
 A shuffled epoch of modest size gathers all rows in the epoch's order at once and then
 yields contiguous views, one gather per epoch instead of one per batch and tensor.
+A scipy sparse ``X`` (CSR or CSC, e.g. one-hot encoded columns) stays sparse, as CSR
+for fast row selection: each batch's rows are selected and made dense on their own, so
+no more than one batch is ever dense in memory.
 Anything else (a user's own ``Dataset``) goes through a regular ``DataLoader``.
 """
 
@@ -18,6 +21,7 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 import torch
+from scipy import sparse
 from skorch.dataset import Dataset as SkorchDataset
 from torch.utils.data import DataLoader, Subset
 
@@ -29,9 +33,12 @@ _GATHER_EPOCH_MAX_BYTES = 64 * 2**20
 
 
 def _as_tensor(values):
-    """A tensor (or dict of tensors) sharing memory with ``values``; None if not arrays."""
+    """A tensor (or dict of tensors) sharing memory with ``values``, a sparse matrix as
+    CSR (made dense batch by batch); None if not arrays."""
     if isinstance(values, torch.Tensor):
         return values
+    if sparse.issparse(values):
+        return values.tocsr()  # no copy when it is CSR already
     if isinstance(values, np.ndarray):
         return torch.from_numpy(np.ascontiguousarray(values))
     if isinstance(values, Mapping):  # several forward inputs, or class index + weight
@@ -41,14 +48,32 @@ def _as_tensor(values):
 
 
 def _take(values, rows):
-    """Rows of a tensor or of every tensor in a dict (``rows``: a slice or index tensor)."""
+    """Rows of a tensor or of every tensor in a dict (``rows``: a slice or index tensor);
+    the rows of a sparse matrix stay sparse."""
     if values is None:
         return None
     if isinstance(values, dict):
         return {key: _take(value, rows) for key, value in values.items()}
+    if sparse.issparse(values):
+        return values[rows if isinstance(rows, slice) else rows.numpy()]
     if isinstance(rows, slice):  # contiguous slices are views: no copy at all
         return values[rows]
     return values.index_select(0, rows)
+
+
+def _dense(values):
+    """A batch as skorch passes it to the module: sparse rows become a dense tensor."""
+    if sparse.issparse(values):
+        return torch.from_numpy(values.toarray())
+    if isinstance(values, dict):
+        return {key: _dense(value) for key, value in values.items()}
+    return values
+
+
+def _is_sparse(values) -> bool:
+    if isinstance(values, dict):
+        return any(_is_sparse(value) for value in values.values())
+    return sparse.issparse(values)
 
 
 def _n_bytes(values) -> int:
@@ -68,7 +93,9 @@ def _split(values, batch_size: int) -> list:
 
 
 def _n_rows(values) -> int:
-    return len(next(iter(values.values()))) if isinstance(values, dict) else len(values)
+    if isinstance(values, dict):
+        return _n_rows(next(iter(values.values())))
+    return values.shape[0] if sparse.issparse(values) else len(values)
 
 
 def _array_view(dataset):
@@ -154,7 +181,11 @@ class ArrayBatchLoader:
         n_rows = _n_rows(self.X)
         order = torch.randperm(n_rows) if self.shuffle else None
         stop = n_rows - n_rows % self.batch_size if self.drop_last else n_rows
-        small = _n_bytes(self.X) + _n_bytes(self.y) <= _GATHER_EPOCH_MAX_BYTES
+        # A sparse X is gathered batch by batch: a whole dense epoch is what it avoids.
+        small = (
+            not _is_sparse(self.X)
+            and _n_bytes(self.X) + _n_bytes(self.y) <= _GATHER_EPOCH_MAX_BYTES
+        )
         if order is not None and stop > 0 and small:
             order = order[:stop]
             X_batches = _split(_take(self.X, order), self.batch_size)
@@ -166,4 +197,4 @@ class ArrayBatchLoader:
                 rows = slice(start, start + self.batch_size)
             else:
                 rows = order[start : start + self.batch_size]
-            yield _take(self.X, rows), _take(self.y, rows)
+            yield _dense(_take(self.X, rows)), _take(self.y, rows)

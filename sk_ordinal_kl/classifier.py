@@ -1093,5 +1093,6 @@ class OrdinalKLClassifier(NeuralNetClassifier):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True  # densified batch by batch (ArrayBatchLoader)
         tags.non_deterministic = self.random_state is None
         return tags

@@ -58,7 +58,7 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._compat import Interval, StrOptions, validate_parameter_constraints
-from ._meta import copy_input_attributes, require_y
+from ._meta import copy_input_attributes, labels_for_inner_fit, require_y
 from .labels import (
     OrdinalEncoding,
     _as_1d_object,
@@ -374,7 +374,8 @@ class OrdinalConformalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstima
         check_consistent_length(X, labels)
         if self.classes is not None:  # bad classes raise before any fitting
             self._check_known(labels, OrdinalEncoding(self.classes).ordinal_classes, "y")
-        self.estimator_ = clone(self.estimator).fit(X, labels, **fit_params)
+        inner_y = labels_for_inner_fit(labels, y, self.classes)  # keeps the order
+        self.estimator_ = clone(self.estimator).fit(X, inner_y, **fit_params)
         copy_input_attributes(self, self.estimator_)
         self._set_order(labels, y)
         for name in ("conformity_scores_", "quantile_", "confidence_level_"):

@@ -29,6 +29,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import DataConversionWarning
 
+from ._compat import label_encoded_fit
+from ._warnings import warn_once
+
 __all__ = [
     "ClassOrderWarning",
     "OrdinalEncoding",
@@ -39,6 +42,7 @@ __all__ = [
     "predict_proba_ordinal",
     "resolve_ordinal_classes",
     "sorted_codes",
+    "warn_if_label_encoded",
     "wrapped_ordinal_classes",
 ]
 
@@ -283,14 +287,67 @@ def resolve_ordinal_classes(
             "classifier needs at least 2 classes to learn from."
         )
     if _has_strings(observed):
-        warnings.warn(
+        warn_once(
             f"y holds string labels and no order was given; using sorted order "
             f"{format_labels(observed)} as the ordinal order. Pass classes=[...] in ordinal "
             "order or an ordered pandas Categorical to set it.",
             ClassOrderWarning,
             stacklevel=stacklevel + 1,
         )
+    else:
+        warn_if_label_encoded(stacklevel=stacklevel + 1)
     return observed
+
+
+# One text, whatever the data, so that it is shown once however many folds fit.
+LABEL_ENCODED_MESSAGE = (
+    "cross_val_predict(method='predict_proba', 'predict_log_proba' or 'decision_function') "
+    "fits the estimator on the codes 0..K-1 that a LabelEncoder gives the sorted labels, "
+    "so the ordinal order of string labels or of an ordered Categorical is lost: the codes "
+    "are ordered as the sorted labels, which is rarely the ordinal order. Pass "
+    "classes=sk_ordinal_kl.labels.sorted_codes(order) to the estimator (to the "
+    "meta-estimator for a scikit-learn classifier), or classes=list(range(K)) when the "
+    "labels are already integers 0..K-1 in ordinal order."
+)
+
+
+def warn_if_label_encoded(*, stacklevel: int = 2) -> None:
+    """Warn when ``y`` is ``cross_val_predict``'s codes of labels that are not numbers.
+
+    ``cross_val_predict`` with a probability method label-encodes ``y`` before fitting,
+    and the estimator receives plain integers ``0..K-1`` it cannot tell from integer
+    labels. The order of the codes is the sorted order of the labels: right for numbers
+    (their natural order, which the estimator would have used anyway), wrong in general
+    for strings or an ordered Categorical. So, when no order was given:
+
+    * the encoded labels are visible (``cross_val_predict`` runs in this process) and
+      are numbers or booleans: nothing to say;
+    * they are strings (or other objects): warn;
+    * they are not visible (the fit runs in a joblib worker): warn, since strings cannot
+      be ruled out.
+
+    A plain fit on integer labels never warns. Numbers as the categories of an ordered
+    Categorical in a non-numeric order are not caught: the Categorical is gone before
+    the estimator is called.
+
+    Parameters
+    ----------
+    stacklevel : int, default=2
+        Passed on to :func:`warnings.warn`.
+
+    Warns
+    -----
+    ClassOrderWarning
+        With the text ``LABEL_ENCODED_MESSAGE`` of this module, once per process under
+        the default filters.
+    """
+    encoded = label_encoded_fit()
+    if encoded is None:
+        return
+    labels = encoded.encoded_labels
+    if labels is not None and np.asarray(labels).dtype.kind in "biuf":
+        return
+    warn_once(LABEL_ENCODED_MESSAGE, ClassOrderWarning, stacklevel=stacklevel + 1)
 
 
 # --------------------------------------------------------------------------- #
@@ -525,7 +582,7 @@ def ordinal_classes_of(estimator: Any) -> np.ndarray:
             "classifier."
         ) from exc
     if _has_strings(classes):
-        warnings.warn(
+        warn_once(
             f"{type(estimator).__name__} has string labels and no ordinal_classes_; using "
             f"its sorted classes_ {format_labels(classes)} as the ordinal order.",
             ClassOrderWarning,
@@ -566,6 +623,7 @@ def wrapped_ordinal_classes(
     categories = _ordered_categories(y)
     if categories is not None:
         return categories
+    warn_if_label_encoded(stacklevel=3)
     return np.asarray(ordinal_classes_of(estimator))
 
 
@@ -672,9 +730,10 @@ def _proba_in_order(estimator, X, ordinal_classes: np.ndarray) -> np.ndarray:
 def sorted_codes(ordinal_classes: ArrayLike) -> np.ndarray:
     """The ordinal order written in the codes that a ``LabelEncoder`` gives the labels.
 
-    ``VotingClassifier`` and ``StackingClassifier`` encode ``y`` as ``0..K-1`` (the
-    position of each label among the *sorted* labels) before fitting their estimators,
-    so an ordinal estimator inside them sees codes, not labels. Pass
+    ``VotingClassifier``, ``StackingClassifier`` and ``cross_val_predict`` with
+    ``method="predict_proba"`` encode ``y`` as ``0..K-1`` (the position of each label
+    among the *sorted* labels) before fitting their estimators, so an ordinal estimator
+    inside them sees codes, not labels. Pass
     ``classes=sorted_codes(order)`` to it to keep the ordinal order.
 
     Parameters

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from scipy import sparse
 from sklearn.model_selection import GridSearchCV
 from skorch.dataset import Dataset, ValidSplit
 from torch.utils.data import DataLoader, Subset, TensorDataset
@@ -173,3 +174,47 @@ def test_gathered_epoch_matches_batch_by_batch(monkeypatch, drop_last):
     gathered, sliced = batches(2**30), batches(0)
     assert gathered == sliced
     assert len(gathered) == (4 if drop_last else 5)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_sparse_X_is_made_dense_one_batch_at_a_time(monkeypatch, fmt, shuffle):
+    """The same batches as from the dense array, and only a batch's rows made dense."""
+    import sk_ordinal_kl.batching as batching
+
+    X = np.arange(69, dtype=np.float32).reshape(23, 3)
+    X[X % 4 < 2] = 0
+    y = np.arange(23)
+    densified = []
+    dense = batching._dense
+
+    def recording_dense(values):
+        if sparse.issparse(values):
+            densified.append(values.shape[0])
+        return dense(values)
+
+    monkeypatch.setattr(batching, "_dense", recording_dense)
+
+    def batches(X):
+        torch.manual_seed(0)
+        loader = ArrayBatchLoader(Dataset(X, y), batch_size=5, shuffle=shuffle)
+        return loader, list(loader)
+
+    sparse_loader, from_sparse = batches(sparse.csr_matrix(X).asformat(fmt))
+    assert sparse.issparse(sparse_loader.X)
+    assert densified == [5, 5, 5, 5, 3]
+    _, from_dense = batches(X)
+    assert len(from_sparse) == len(from_dense)
+    for (Xs, ys), (Xd, yd) in zip(from_sparse, from_dense, strict=True):
+        assert Xs.dtype == torch.float32
+        assert torch.equal(Xs, Xd) and torch.equal(ys, yd)
+
+
+def test_subset_of_sparse_X_stays_sparse():
+    X = sparse.random(23, 4, density=0.3, format="csr", dtype=np.float32, random_state=0)
+    loader = ArrayBatchLoader(Subset(Dataset(X, np.arange(23)), [3, 5, 7, 11]), batch_size=3)
+    assert sparse.issparse(loader.X) and loader.X.shape == (4, 4)
+    (X1, y1), (X2, y2) = loader
+    assert y1.tolist() == [3, 5, 7] and y2.tolist() == [11]
+    np.testing.assert_array_equal(X1.numpy(), X[[3, 5, 7]].toarray())
+    np.testing.assert_array_equal(X2.numpy(), X[[11]].toarray())

@@ -347,13 +347,22 @@ def test_missing_peer_is_reported_as_skipped(orreview_root, tmp_path, capsys, mo
     assert set(pd.read_csv(out / "results.csv")["method"]) == {"logreg"}
 
 
-def test_quick_on_shared_datasets(shared_datasets, tmp_path):
+def test_quick_on_shared_datasets(shared_datasets, tmp_path, capsys):
     out = tmp_path / "out"
     argv = ["--data-dir", str(shared_datasets), "--datasets", "ERA", "tae", "--out", str(out)]
     assert benchmark.main([*argv, "--quick", "--no-progress", "--n-jobs", "2"]) == 0
     results = pd.read_csv(out / "results.csv")
     assert set(results["dataset"]) == {"ERA", "tae"}
-    assert set(results["method"]) == set(benchmark.METHODS)
+    # The optional peers (mord, coral-pytorch, dlordinal) run where they import; the
+    # others are reported as skipped, with how to install them, and nothing else is.
+    runnable, unavailable = benchmark.available_methods(benchmark.METHODS)
+    assert set(runnable) | set(unavailable) == set(benchmark.METHODS)
+    assert set(results["method"]) == set(runnable)
+    skipped = pd.read_csv(out / "skipped.csv")
+    assert skipped["method"].tolist() == list(unavailable)
+    assert skipped["reason"].str.contains("not importable.*install: pip install").all()
+    printed = capsys.readouterr().out
+    assert all(f"skipped peer {name}" in printed for name in unavailable)
     assert results.groupby(["dataset", "method"]).size().eq(2).all()
     assert results["mse"].ge(0).all() and results["accuracy"].between(0, 1).all()
     assert (out / "heatmap_ERA.png").is_file()

@@ -6,6 +6,9 @@ import numbers
 import numpy as np
 import pytest
 import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_predict
+from sklearn.model_selection._validation import _fit_and_predict
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import Callback
 from torch import nn
@@ -108,3 +111,39 @@ def test_sklearn_parameter_validation_names_the_parameter():
     rule = {"rule": [_compat.StrOptions({"mean"})]}
     with pytest.raises(ValueError, match="'rule' parameter of X"):
         _compat.validate_parameter_constraints(rule, {"rule": "mode"}, caller_name="X")
+
+
+class _RecordsLabelEncoding(LogisticRegression):
+    """A classifier that records what ``label_encoded_fit`` says during its fit."""
+
+    def fit(self, X, y):
+        seen = _compat.label_encoded_fit()
+        self.seen_ = None if seen is None else seen.encoded_labels
+        self.inside_ = seen is not None
+        self.y_seen_ = np.asarray(y)
+        return super().fit(X, y)
+
+    def predict(self, X):
+        return np.full(len(X), self.inside_)  # a way to read what the fold saw
+
+    def predict_proba(self, X):
+        proba = np.zeros((len(X), len(self.classes_)))
+        proba[:, 0] = self.inside_
+        proba[:, 1] = self.seen_ is not None and list(self.seen_) == ["a", "b", "c"]
+        return proba
+
+
+def test_cross_val_predict_label_encodes_y_in_fit_and_predict():
+    """cross_val_predict still fits each fold with LabelEncoder codes inside its private
+    _fit_and_predict, with the encoder in the local ``le`` of cross_val_predict."""
+    X = np.arange(60, dtype=float).reshape(-1, 1)
+    y = np.array(["c", "a", "b"] * 20, dtype=object)
+    proba = cross_val_predict(_RecordsLabelEncoding(), X, y, cv=3, method="predict_proba")
+    assert proba[:, 0].all() and proba[:, 1].all()  # inside, and the labels were seen
+    flags = cross_val_predict(_RecordsLabelEncoding(), X, y, cv=3, method="predict")
+    assert not flags.any()  # predict does not encode
+    assert _compat.label_encoded_fit() is None  # nor does a plain call
+    fold = _RecordsLabelEncoding()
+    _fit_and_predict(fold, X, y, np.arange(30), np.arange(30, 60), {}, "predict_proba")
+    assert fold.inside_ and fold.seen_ is None  # a worker sees no encoder
+    np.testing.assert_array_equal(fold.y_seen_, y[:30])

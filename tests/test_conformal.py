@@ -282,6 +282,35 @@ def test_ordered_categorical_labels_give_the_order(string_data, prefit):
     np.testing.assert_array_equal(model.predict_set(X[600:]), given.predict_set(X[600:]))
 
 
+@pytest.mark.parametrize("in_pipeline", [False, True])
+@pytest.mark.parametrize("order_from", ["ordered categorical", "classes"])
+def test_the_order_reaches_the_fit_of_an_ordinal_estimator(string_data, in_pipeline, order_from):
+    """The wrapped OrdinalKLClassifier (bare or in a Pipeline) learns in the given order,
+    silently: the same model and sets as one given ``classes=ORDER`` itself."""
+    X, y = string_data
+
+    def model(**params):
+        net = OrdinalKLClassifier(max_epochs=4, random_state=0, **params)
+        return make_pipeline(StandardScaler(), net) if in_pipeline else net
+
+    if order_from == "classes":
+        conformal, y_fit = OrdinalConformalClassifier(model(), classes=ORDER), y[:300]
+    else:
+        categorical = pd.Categorical(y[:300], categories=ORDER, ordered=True)
+        conformal, y_fit = OrdinalConformalClassifier(model()), pd.Series(categorical)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        conformal.fit(X[:300], y_fit).conformalize(X[300:600], y[300:600])
+    assert list(ordinal_classes_of(conformal.estimator_)) == ORDER
+    assert list(conformal.ordinal_classes_) == ORDER
+    reference = OrdinalConformalClassifier(model(classes=ORDER))
+    reference.fit(X[:300], y[:300]).conformalize(X[300:600], y[300:600])
+    np.testing.assert_array_equal(
+        conformal.predict_proba(X[600:]), reference.predict_proba(X[600:])
+    )
+    np.testing.assert_array_equal(conformal.predict_set(X[600:]), reference.predict_set(X[600:]))
+
+
 def test_ordinal_estimator_with_reversed_string_order(string_data):
     X, y = string_data
     reversed_order = ORDER[::-1]

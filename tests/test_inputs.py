@@ -1,15 +1,23 @@
-"""Inputs skorch users pass: N-D arrays and tensors, dicts, torch Datasets, SliceDataset."""
+"""Inputs skorch users pass: N-D arrays and tensors, dicts, torch Datasets, SliceDataset;
+and what preprocessing Pipelines pass: sparse matrices, DataFrames with string columns."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
+from scipy import sparse
+from sklearn.compose import ColumnTransformer
+from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from skorch.helper import SliceDataset
 from torch import nn
 from torch.utils.data import Dataset, TensorDataset
 
 from sk_ordinal_kl import OrdinalKLClassifier
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
+from sk_ordinal_kl.preprocessing import make_tabular_preprocessor
 
 FAST = {"max_epochs": 8, "random_state": 0, "lr": 1e-2}
 
@@ -165,3 +173,101 @@ def test_slice_dataset_in_grid_search(images):
 def test_anything_else_says_what_is_accepted(X):
     with pytest.raises((TypeError, ValueError), match=r"X must be|string keys|Expected 2D|scalar"):
         OrdinalKLClassifier(**FAST).fit(X, np.arange(4) % 2)
+
+
+# --------------------------------------------------------------------------- #
+# What a preprocessing Pipeline gives: sparse matrices; DataFrames with strings
+# --------------------------------------------------------------------------- #
+@pytest.fixture(scope="module")
+def cities():
+    """A table with a 40-level string column, as one-hot encoders turn into sparse X."""
+    rng = np.random.default_rng(0)
+    n = 300
+    city = rng.choice([f"city_{i:02d}" for i in range(40)], size=n)
+    effect = {name: rng.normal() for name in np.unique(city)}
+    frame = pd.DataFrame({"city": city, "size": rng.normal(size=n), "age": rng.normal(size=n)})
+    score = frame["size"] + np.array([effect[c] for c in city]) + 0.3 * rng.normal(size=n)
+    y = np.digitize(score, np.quantile(score, [0.25, 0.5, 0.75]))
+    return frame, y
+
+
+def _one_hot(sparse_output: bool) -> ColumnTransformer:
+    return ColumnTransformer(
+        [
+            ("city", OneHotEncoder(handle_unknown="ignore"), ["city"]),
+            ("numbers", StandardScaler(), ["size", "age"]),
+        ],
+        sparse_threshold=0.3 if sparse_output else 0.0,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_sparse_X_trains_and_predicts_as_dense_X(cities, fmt, early_stopping):
+    frame, y = cities
+    X = _one_hot(sparse_output=False).fit_transform(frame)
+    X_sparse = sparse.csr_matrix(X).asformat(fmt)
+    params = {**FAST, "early_stopping": early_stopping}
+    dense_model = OrdinalKLClassifier(**params).fit(X, y)
+    sparse_model = OrdinalKLClassifier(**params).fit(X_sparse, y)
+    assert sparse_model.n_features_in_ == X.shape[1]
+    np.testing.assert_array_equal(
+        sparse_model.predict_proba(X_sparse), dense_model.predict_proba(X)
+    )
+    np.testing.assert_array_equal(sparse_model.predict(X_sparse), dense_model.predict(X))
+    np.testing.assert_array_equal(sparse_model.predict(X), dense_model.predict(X))
+
+
+def test_sparse_one_hot_output_in_a_pipeline_and_grid_search(cities):
+    frame, y = cities
+    assert sparse.issparse(_one_hot(sparse_output=True).fit_transform(frame))
+
+    def search(sparse_output):
+        pipe = make_pipeline(_one_hot(sparse_output), OrdinalKLClassifier(**FAST))
+        grid = {"ordinalklclassifier__alpha": [0.0, 2.0]}
+        scoring = neg_mse_class_index_scorer
+        return GridSearchCV(pipe, grid, cv=3, scoring=scoring).fit(frame, y)
+
+    from_sparse, from_dense = search(True), search(False)
+    np.testing.assert_array_equal(
+        from_sparse.cv_results_["mean_test_score"], from_dense.cv_results_["mean_test_score"]
+    )
+    np.testing.assert_array_equal(
+        from_sparse.predict_proba(frame), from_dense.predict_proba(frame)
+    )
+    assert from_sparse.score(frame, y) > neg_mse_class_index_scorer(
+        DummyClassifier().fit(frame, y), frame, y
+    )
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_in_sparse_X_raises_before_training(bad):
+    X = sparse.random(20, 3, density=0.5, format="csr", random_state=0)
+    X.data[0] = bad
+    clf = OrdinalKLClassifier(**FAST)
+    with pytest.raises(ValueError, match=r"NaN|infinity"):
+        clf.fit(X, np.arange(20) % 2)
+    assert not clf.initialized_
+    fitted = OrdinalKLClassifier(**FAST).fit(sparse.eye(20, 3, format="csr"), np.arange(20) % 2)
+    with pytest.raises(ValueError, match=r"NaN|infinity"):
+        fitted.predict_proba(X)
+
+
+def test_string_columns_are_named_before_training():
+    frame = pd.DataFrame(
+        {
+            "city": ["Lyon", "Paris"] * 10,
+            "size": np.arange(20.0),
+            "when": pd.date_range("2020-01-01", periods=20),
+            "counts": pd.Series(list(range(20)), dtype=object),  # numbers: accepted
+        }
+    )
+    clf = OrdinalKLClassifier(**FAST)
+    with pytest.raises(ValueError, match=r"'city', 'when'.*make_tabular_preprocessor") as info:
+        clf.fit(frame, np.arange(20) % 2)
+    assert "'counts'" not in str(info.value) and "'size'" not in str(info.value)
+    assert not clf.initialized_
+    OrdinalKLClassifier(**FAST).fit(frame[["size", "counts"]], np.arange(20) % 2)
+    preprocessor = make_tabular_preprocessor(min_frequency=None)
+    pipe = make_pipeline(preprocessor, OrdinalKLClassifier(**FAST))
+    assert pipe.fit(frame, np.arange(20) % 2).predict(frame).shape == (20,)

@@ -17,7 +17,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import cross_val_predict, train_test_split
+from sklearn.model_selection._validation import _fit_and_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.fixes import parse_version
@@ -26,6 +27,7 @@ from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
 from sk_ordinal_kl.conformal import OrdinalConformalClassifier
 from sk_ordinal_kl.decision import TunedOrdinalDecisionCV
 from sk_ordinal_kl.labels import (
+    LABEL_ENCODED_MESSAGE,
     OrdinalEncoding,
     ordinal_classes_of,
     predict_proba_ordinal,
@@ -317,3 +319,69 @@ def test_codes_hint_also_for_integer_classes(three_class_split):
     clf = OrdinalKLClassifier(classes=[3, 2, 1], **PARAMS)
     with pytest.raises(ValueError, match="sorted_codes"):
         clf.fit(X_train, y_train)  # codes 0..2 where labels 3, 2, 1 were declared
+
+
+# --------------------------------------------------------------------------- #
+# cross_val_predict label-encodes y for predict_proba
+# --------------------------------------------------------------------------- #
+def _quick_net(**params):
+    return OrdinalKLClassifier(max_epochs=2, random_state=0, **params)
+
+
+@pytest.mark.parametrize("labelling", ["strings", "ordered categorical"])
+def test_cross_val_predict_on_encoded_strings_warns_and_names_sorted_codes(
+    three_class_split, labelling
+):
+    """The estimator gets codes 0..K-1 of the sorted labels and cannot recover the order:
+    it says so (naming sorted_codes), and with the order in codes it is silent."""
+    X_train, _, y_train, _ = three_class_split
+    order = ORDERS["strings"]
+    y = _labelled(y_train, order)
+    if labelling == "ordered categorical":
+        y = pd.Categorical(y, categories=order, ordered=True)
+    with pytest.warns(ClassOrderWarning, match="sorted_codes") as record:
+        cross_val_predict(_quick_net(), X_train, y, cv=2, method="predict_proba")
+    assert {str(w.message) for w in record} == {LABEL_ENCODED_MESSAGE}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        proba = cross_val_predict(
+            _quick_net(classes=sorted_codes(order)), X_train, y, cv=2, method="predict_proba"
+        )
+    assert proba.shape == (len(y), 3)
+
+
+@pytest.mark.parametrize("labelling", ["sorted_ints", "reversed_ints"])
+def test_cross_val_predict_on_encoded_numbers_is_silent(three_class_split, labelling):
+    """Codes of numbers are in the numbers' own order, which the estimator would use:
+    no warning (a warning on every integer fit would be noise)."""
+    X_train, _, y_train, _ = three_class_split
+    y = _labelled(y_train, ORDERS[labelling])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        cross_val_predict(_quick_net(), X_train, y, cv=2, method="predict_proba")
+        _quick_net().fit(X_train, y_train)  # nor on a plain fit
+
+
+def test_encoded_fit_whose_labels_are_out_of_sight_warns(three_class_split):
+    """In a joblib worker only _fit_and_predict is on the stack, not the encoder: the
+    labels may have been strings, so it warns; a method that does not encode is silent."""
+    X_train, _, y_train, _ = three_class_split
+    train, test = np.arange(0, 200), np.arange(200, len(y_train))
+    with pytest.warns(ClassOrderWarning, match="sorted_codes"):
+        _fit_and_predict(_quick_net(), X_train, y_train, train, test, {}, "predict_proba")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        _fit_and_predict(_quick_net(), X_train, y_train, train, test, {}, "predict")
+
+
+def test_meta_estimator_on_encoded_strings_warns(three_class_split):
+    """A wrapper around a scikit-learn classifier takes its order from the codes too."""
+    X_train, _, y_train, _ = three_class_split
+    y = _labelled(y_train, ORDERS["strings"])
+    tuned = TunedOrdinalDecisionCV(LogisticRegression(), cv=2)
+    with pytest.warns(ClassOrderWarning, match="sorted_codes"):
+        cross_val_predict(tuned, X_train, y, cv=2, method="predict_proba")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        tuned.set_params(classes=sorted_codes(ORDERS["strings"]))
+        cross_val_predict(tuned, X_train, y, cv=2, method="predict_proba")

@@ -29,6 +29,9 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
             "shuffled mini-batch SGD sees repeated rows in other batches than weighted ones; "
             "equivalence holds for full-batch training (tests/test_weights.py)"
         ),
+        "check_sample_weight_equivalence_on_sparse_data": (
+            "the same as on dense data: sparse X trains exactly as dense X (tests/test_inputs.py)"
+        ),
     },
     "TunedOrdinalDecisionCV": {
         "check_classifiers_train": (

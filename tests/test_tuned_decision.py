@@ -250,6 +250,35 @@ def test_ordered_categorical_labels_give_the_order(data):
     np.testing.assert_allclose(tuned.cv_results_["score"], reference.cv_results_["score"])
 
 
+def _net(**params):
+    return OrdinalKLClassifier(max_epochs=4, random_state=0, **params)
+
+
+@pytest.mark.parametrize("in_pipeline", [False, True])
+@pytest.mark.parametrize("order_from", ["ordered categorical", "classes"])
+def test_the_order_reaches_every_fit_of_an_ordinal_estimator(data, in_pipeline, order_from):
+    """The wrapped OrdinalKLClassifier (bare or in a Pipeline) learns in the given order,
+    silently: the same model as one given ``classes=ORDER`` itself, not one trained on
+    the sorted strings."""
+    X, y_index = data
+    y = np.array(ORDER, dtype=object)[y_index]
+    wrap = (lambda net: make_pipeline(StandardScaler(), net)) if in_pipeline else (lambda n: n)
+    if order_from == "classes":
+        tuner, y_fit = TunedOrdinalDecisionCV(wrap(_net()), cv=3, classes=ORDER), y
+    else:
+        categorical = pd.Categorical(y, categories=ORDER, ordered=True)
+        tuner, y_fit = TunedOrdinalDecisionCV(wrap(_net()), cv=3), pd.Series(categorical)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClassOrderWarning)
+        tuned = tuner.fit(X, y_fit)
+    assert list(ordinal_classes_of(tuned.estimator_)) == ORDER
+    assert list(tuned.ordinal_classes_) == ORDER
+    reference = TunedOrdinalDecisionCV(wrap(_net(classes=ORDER)), cv=3).fit(X, y)
+    np.testing.assert_array_equal(tuned.cv_results_["score"], reference.cv_results_["score"])
+    np.testing.assert_array_equal(tuned.predict_proba(X), reference.predict_proba(X))
+    np.testing.assert_array_equal(tuned.predict(X), reference.predict(X))
+
+
 def test_reversed_order_from_an_ordinal_estimator(data):
     X, y = data
     reversed_order = [3, 2, 1, 0]

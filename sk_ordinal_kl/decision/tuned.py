@@ -15,7 +15,7 @@ from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, indexable
 
 from .._compat import Interval, StrOptions, validate_parameter_constraints
-from .._meta import copy_input_attributes, require_y
+from .._meta import copy_input_attributes, labels_for_inner_fit, require_y
 from ..labels import (
     OrdinalEncoding,
     _as_1d_object,
@@ -358,8 +358,9 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         else:
             splits = self._splits(X, labels, groups)
             jobs = [np.arange(len(labels))] if self.refit else []
+            inner_y = labels_for_inner_fit(labels, y, self.classes)  # keeps the order
             fitted = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_clone)(self.estimator, X, labels, train, fit_params)
+                delayed(_fit_clone)(self.estimator, X, inner_y, train, fit_params)
                 for train in [*jobs, *(train for train, _ in splits)]
             )
             folds = fitted[1:] if self.refit else fitted
