@@ -162,10 +162,15 @@ class OrdinalKLClassifier(NeuralNetClassifier):
 
     Parameters
     ----------
-    module : torch.nn.Module class or instance, default=None
+    module : {"mlp", "tabm"}, torch.nn.Module class or instance, default=None
         The network, mapping a batch of ``X`` to logits ``(B, K)`` over the classes in
-        ordinal order. ``None`` uses :class:`~sk_ordinal_kl.modules.TabularMLP`, which
-        takes 2-D ``X``; a module of your own may take N-D arrays or tensors (images
+        ordinal order, or to ensemble member logits ``(B, k, K)`` (each member trained on
+        its own loss, their probabilities averaged). ``None`` or ``"mlp"`` uses
+        :class:`~sk_ordinal_kl.modules.TabularMLP`; ``"tabm"`` uses
+        :class:`~sk_ordinal_kl.tabm.TabMNet` (TabM ensembling over piecewise-linear
+        numeric embeddings, set up from the training rows inside ``fit``: see its
+        ``data_kwargs`` hook, which any module class may define). Both take 2-D ``X``;
+        a module of your own may take N-D arrays or tensors (images
         ``(N, C, H, W)``, sequences) or several inputs (``X`` a dict of arrays, one per
         ``forward`` argument). When ``module`` is a class whose constructor takes
         ``in_features`` and/or ``num_classes``, those are filled in from 2-D data unless
@@ -192,10 +197,13 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         Seeds weight initialisation, shuffling, dropout and the early-stopping split
         inside :meth:`fit` and every :meth:`partial_fit` call (the same sequence of calls
         gives the same model), without touching torch's global random state.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified) and stop when
-        the validation loss has not improved for ``n_iter_no_change`` epochs, restoring
-        the best weights. Off by default, so no data is held out silently.
+    early_stopping : bool or "auto", default="auto"
+        Hold out ``validation_fraction`` of the training data (stratified; classes too
+        rare to stratify join their ordinal neighbours) and stop when the validation
+        loss has not improved for ``n_iter_no_change`` epochs, restoring the best
+        weights. ``"auto"``: on for ``module="tabm"`` (its training budget is early
+        stopping capped at ``max_epochs``), off otherwise, so no data is held out
+        silently from the MLP.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
     n_iter_no_change : int, default=10

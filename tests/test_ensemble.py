@@ -313,3 +313,17 @@ def test_early_stopping_auto_is_on_for_tabm_only(ordinal_data):
     assert "valid_loss" not in mlp.history[-1]
     off = OrdinalKLClassifier(module="tabm", early_stopping=False, max_epochs=2, **SMALL_TABM)
     assert "valid_loss" not in off.fit(X, y).history[-1]
+
+
+def test_tabm_on_sparse_X_is_tabm_on_dense_X(ordinal_data):
+    import scipy.sparse as sp
+
+    X, y = ordinal_data
+    X = X.copy()
+    X[:, 1] = X[:, 1] > 0  # a binary column: passes through, also from a sparse matrix
+    dense = OrdinalKLClassifier(module="tabm", max_epochs=3, random_state=0, **SMALL_TABM)
+    sparse = OrdinalKLClassifier(module="tabm", max_epochs=3, random_state=0, **SMALL_TABM)
+    dense.fit(X, y)
+    sparse.fit(sp.csr_matrix(X), y)
+    np.testing.assert_array_equal(sparse.module_.embedded_columns.numpy(), [0, 2, 3, 4])
+    np.testing.assert_array_equal(sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X))
