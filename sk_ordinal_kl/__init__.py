@@ -13,6 +13,7 @@ from .conformal import OrdinalConformalClassifier
 from .decision import TunedOrdinalDecisionCV
 from .labels import ClassOrderWarning
 from .losses import LOSSES, GaussianKLCrossEntropy
+from .search import OrdinalKLClassifierCV
 
 __all__ = [
     "LOSSES",
@@ -20,6 +21,7 @@ __all__ = [
     "GaussianKLCrossEntropy",
     "OrdinalConformalClassifier",
     "OrdinalKLClassifier",
+    "OrdinalKLClassifierCV",
     "SigmaSchedule",
     "TunedOrdinalDecisionCV",
     "__version__",

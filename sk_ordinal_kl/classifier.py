@@ -48,7 +48,7 @@ from .labels import (
     resolve_ordinal_classes,
 )
 from .losses import GaussianKLCrossEntropy
-from .modules import TabularMLP
+from .modules import StackedMLP, TabularMLP
 from .tabm import TabMNet
 
 __all__ = ["ClassOrderWarning", "OrdinalKLClassifier"]
@@ -93,6 +93,8 @@ def _softmax(logits: torch.Tensor) -> torch.Tensor:
 
 #: ``module`` names -> network classes for 2-D tabular ``X``.
 MODULES: dict[str, type[torch.nn.Module]] = {"mlp": TabularMLP, "tabm": TabMNet}
+# Networks that take 2-D X (validated as such, trained on one thread by default).
+_TWO_D_MODULES = (TabularMLP, TabMNet, StackedMLP)
 
 
 def _takes_sample_weight(criterion: torch.nn.Module) -> bool:
@@ -507,7 +509,8 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         return self.module
 
     def _two_d_module(self) -> bool:
-        return self._module_class() in MODULES.values()
+        module = self._module_class()
+        return isinstance(module, type) and issubclass(module, _TWO_D_MODULES)
 
     def _early_stopping(self) -> bool:
         """``early_stopping`` resolved: ``"auto"`` is on for TabM, off otherwise."""
@@ -1000,8 +1003,9 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         return split(dataset, y_index, **fit_params)
 
     # ---------------------------------------------------------- prediction
-    def _ordinal_proba(self, X) -> np.ndarray:
-        """Probabilities over ordinal indices (float64, rows summing to 1)."""
+    def _ordinal_proba(self, X, *, members: bool = False) -> np.ndarray:
+        """Probabilities over ordinal indices (float64, rows summing to 1); with
+        ``members``, one row per ensemble member instead of their mean."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
         nonlinearity = self.predict_nonlinearity
@@ -1013,11 +1017,16 @@ class OrdinalKLClassifier(NeuralNetClassifier):
                 output = output[0] if isinstance(output, tuple) else output
                 if nonlinearity is not None:
                     output = nonlinearity(output)
-                if output.ndim == 3:  # ensemble members (B, k, K): their mean probability
+                if output.ndim == 3 and not members:  # members (B, k, K): their mean
                     output = output.mean(dim=1)
                 chunks.append(output.detach().cpu().numpy())
         proba = np.asarray(np.concatenate(chunks, 0), dtype=np.float64)
-        return proba / proba.sum(axis=1, keepdims=True)
+        if members and proba.ndim != 3:
+            raise ValueError(
+                f"The module returns logits of shape (batch, K), not ensemble members "
+                f"(batch, k, K): use predict_proba_ordinal. Module: {type(self.module_).__name__}."
+            )
+        return proba / proba.sum(axis=-1, keepdims=True)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, columns in ``classes_`` (sorted) order.
@@ -1053,6 +1062,25 @@ class OrdinalKLClassifier(NeuralNetClassifier):
             score.
         """
         return self._ordinal_proba(X)
+
+    def predict_proba_members(self, X) -> np.ndarray:
+        """Each ensemble member's class probabilities, columns in ordinal order.
+
+        For a module returning member logits ``(B, k, K)`` (``module="tabm"``, or the
+        stacked candidates of :class:`~sk_ordinal_kl.OrdinalKLClassifierCV`);
+        :meth:`predict_proba_ordinal` is their mean over members.
+
+        Parameters
+        ----------
+        X : array-like, Tensor, dict of arrays or Dataset
+            Inputs, as in :meth:`fit`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, k, K), float64
+            ``proba[i, m, j]``: member ``m``'s probability of ``ordinal_classes_[j]``.
+        """
+        return self._ordinal_proba(X, members=True)
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels under the ``prediction`` decision rule.

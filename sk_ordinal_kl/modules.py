@@ -1,6 +1,8 @@
 """Networks for tabular data.
 
-:class:`TabularMLP` (the default) outputs one logit per class. :class:`MinMaxMLP`
+:class:`TabularMLP` (the default) outputs one logit per class. :class:`StackedMLP` runs
+``k`` independent copies of it as one batched network (the candidates of
+:class:`~sk_ordinal_kl.OrdinalKLClassifierCV`). :class:`MinMaxMLP`
 learns one embedding per class and outputs scaled cosines as logits, plus the
 embeddings that :class:`~sk_ordinal_kl.losses.MinMaxLoss` needs.
 """
@@ -15,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["CosineClassifierHead", "MinMaxMLP", "TabularMLP"]
+__all__ = ["CosineClassifierHead", "MinMaxMLP", "StackedMLP", "TabularMLP"]
 
 
 def _mlp(in_features: int, hidden_units, dropout: float, out_features: int) -> nn.Sequential:
@@ -204,3 +206,99 @@ class MinMaxMLP(nn.Module):
         """
         features = self.embedding(X)
         return self.head(features), features, self.head.class_embeddings
+
+
+class StackedMLP(nn.Module):
+    """``k`` independent :class:`TabularMLP` s as one batched network: ``(B, F) -> (B, k, K)``.
+
+    Member ``m`` has weights of its own (stacked along a leading axis of every
+    parameter), so an element-wise optimizer updates each member as it would update a
+    lone :class:`TabularMLP`; the first layer is one matrix product for all members, the
+    others one batched product each. Dropout draws its own mask for every member.
+
+    Parameters
+    ----------
+    in_features : int
+        Number of input features.
+    num_classes : int
+        Number of output logits ``K`` per member.
+    n_members : int
+        Number of members ``k``.
+    hidden_units : sequence of int, default=(64, 64)
+        Hidden layer widths of every member.
+    dropout : float, default=0.1
+        Dropout probability after each hidden layer.
+    same_init : bool, default=True
+        Build one :class:`TabularMLP` from torch's random state and copy it into every
+        member: each member then starts where a lone fit seeded alike starts, and the
+        random state moves on exactly as after that fit's initialisation. False builds
+        ``k`` networks one after the other (different initialisations).
+
+    Examples
+    --------
+    >>> net = StackedMLP(in_features=4, num_classes=3, n_members=5, hidden_units=(8,))
+    >>> net(torch.zeros(2, 4)).shape
+    torch.Size([2, 5, 3])
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        num_classes: int,
+        n_members: int,
+        hidden_units: Sequence[int] = (64, 64),
+        dropout: float = 0.1,
+        same_init: bool = True,
+    ):
+        super().__init__()
+        if int(n_members) < 1:
+            raise ValueError(f"n_members must be a positive integer, got {n_members!r}.")
+        count = 1 if same_init else int(n_members)
+        nets = [TabularMLP(in_features, num_classes, hidden_units, dropout) for _ in range(count)]
+        nets = nets * int(n_members) if same_init else nets
+        linears = [[m for m in net.layers if isinstance(m, nn.Linear)] for net in nets]
+        self.weights = nn.ParameterList(
+            nn.Parameter(torch.stack([layers[i].weight.detach() for layers in linears]))
+            for i in range(len(linears[0]))
+        )
+        self.biases = nn.ParameterList(
+            nn.Parameter(torch.stack([layers[i].bias.detach() for layers in linears]))
+            for i in range(len(linears[0]))
+        )
+        self.dropout = float(dropout)
+        self.n_members = int(n_members)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """Member logits of a batch.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, in_features)
+            Input features.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (batch, n_members, num_classes)
+            Member ``m``'s logits in ``[:, m]``.
+        """
+        first_w, first_b = self.weights[0], self.biases[0]
+        k, width = first_w.shape[:2]
+        # All members' first layers in one product: (B, F) @ (F, k * width).
+        h = torch.addmm(first_b.reshape(-1), X, first_w.reshape(k * width, -1).T)
+        h = h.view(X.shape[0], k, width).transpose(0, 1)  # (k, B, width)
+        for weight, bias in zip(self.weights[1:], self.biases[1:], strict=True):
+            h = F.dropout(F.relu(h), self.dropout, self.training)
+            h = torch.baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2))
+        return h.transpose(0, 1)
+
+    def member(self, m: int) -> TabularMLP:
+        """Member ``m`` as a stand-alone :class:`TabularMLP` (a copy of its weights)."""
+        in_features, num_classes = self.weights[0].shape[2], self.weights[-1].shape[1]
+        hidden = tuple(w.shape[1] for w in self.weights[:-1])
+        net = TabularMLP(in_features, num_classes, hidden, self.dropout)
+        linears = [layer for layer in net.layers if isinstance(layer, nn.Linear)]
+        with torch.no_grad():
+            for layer, weight, bias in zip(linears, self.weights, self.biases, strict=True):
+                layer.weight.copy_(weight[m])
+                layer.bias.copy_(bias[m])
+        return net

@@ -3,7 +3,7 @@
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl import OrdinalKLClassifier, OrdinalKLClassifierCV
 from sk_ordinal_kl.conformal import OrdinalConformalClassifier
 from sk_ordinal_kl.decision import TunedOrdinalDecisionCV
 from sk_ordinal_kl.tabm import TabMNet
@@ -33,6 +33,18 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
             "the same as on dense data: sparse X trains exactly as dense X (tests/test_inputs.py)"
         ),
     },
+    "OrdinalKLClassifierCV": {
+        "check_classifiers_train": (
+            "predict applies the decision rule chosen by the search (median or mean can win), "
+            "which by design is not always the argmax of predict_proba"
+        ),
+        "check_sample_weight_equivalence_on_dense_data": (
+            "its fits are OrdinalKLClassifier fits (shuffled mini-batches), see above"
+        ),
+        "check_sample_weight_equivalence_on_sparse_data": (
+            "its fits are OrdinalKLClassifier fits (shuffled mini-batches), see above"
+        ),
+    },
     "TunedOrdinalDecisionCV": {
         "check_classifiers_train": (
             "predict applies the tuned ordinal decision, which by design is not always the "
@@ -48,6 +60,13 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
         OrdinalKLClassifier(random_state=0),
         # The TabM backbone: set up from the data inside fit, early stopping on (auto).
         OrdinalKLClassifier(module=SmallTabM, lr=0.01, max_epochs=30, random_state=0),
+        OrdinalKLClassifierCV(
+            OrdinalKLClassifier(lr=0.01, max_epochs=20, random_state=0),
+            alphas=(1.0,),
+            sigmas=(0.5, 1.0),
+            predictions=("argmax", "mean"),
+            cv=2,
+        ),
         TunedOrdinalDecisionCV(LogisticRegression(), cv=3),
         OrdinalConformalClassifier(LogisticRegression()),
     ],

@@ -35,7 +35,10 @@ computed in log space (finite for logits of any finite size), one module per fam
 * :class:`MeanVarianceLoss` (``_mean_variance``):
   ``CE + lambda_1 (E_q[k] - y)^2 / 2 + lambda_2 Var_q[k]`` (Pan et al., CVPR 2018);
 * :class:`MinMaxLoss` (``_min_max``): class-embedding loss for
-  :class:`~sk_ordinal_kl.modules.MinMaxMLP`.
+  :class:`~sk_ordinal_kl.modules.MinMaxMLP`;
+* :class:`GaussianKLGridCrossEntropy` (``_grid``): a whole α × σ grid of
+  :class:`GaussianKLCrossEntropy` members at once, for
+  :class:`~sk_ordinal_kl.OrdinalKLClassifierCV`.
 
 ``_base`` holds the class-index plumbing they share (``K``, class and sample
 weights, reduction, checks). Kernel criteria build their buffers from a
@@ -52,6 +55,7 @@ from torch import nn
 from ._base import check_alpha, check_logits_and_target, reduce_loss
 from ._baselines import FocalLoss, LabelSmoothingCrossEntropy
 from ._dldl import DLDLv2Loss, FullKLDLDLLoss
+from ._grid import GaussianKLGridCrossEntropy
 from ._mean_variance import MeanVarianceLoss
 from ._min_max import MinMaxLoss
 from ._soft_target import (
@@ -67,6 +71,7 @@ __all__ = [
     "FocalLoss",
     "FullKLDLDLLoss",
     "GaussianKLCrossEntropy",
+    "GaussianKLGridCrossEntropy",
     "LabelSmoothingCrossEntropy",
     "MeanVarianceLoss",
     "MinMaxLoss",
@@ -95,6 +100,12 @@ LOSSES: dict[str, type[nn.Module]] = {
 # Public objects are documented and pickled under this package, not their submodule.
 for _obj in LOSSES.values():
     _obj.__module__ = __name__
-for _obj in (SoftTargetKLCrossEntropy, check_alpha, check_logits_and_target, reduce_loss):
+for _obj in (
+    SoftTargetKLCrossEntropy,
+    GaussianKLGridCrossEntropy,
+    check_alpha,
+    check_logits_and_target,
+    reduce_loss,
+):
     _obj.__module__ = __name__
 del _obj

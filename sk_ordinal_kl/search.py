@@ -1,0 +1,417 @@
+"""Tuning in one pass: :class:`OrdinalKLClassifierCV` trains the whole α × σ grid at once.
+
+Data path::
+
+    fit:  X, y -> ordinal classes (once, from all of y)
+          -> per fold: one net whose module is k = |alphas| x |sigmas| stacked MLPs
+             (StackedMLP) and whose criterion gives member m its own (alpha_m, sigma_m)
+             (GaussianKLGridCrossEntropy) -> member probabilities on the held-out rows
+             -> every decision rule of every member scored, no refit
+          -> best (alpha, sigma, rule) refitted alone on all rows
+
+The members share the batches (one shuffled order per epoch, the order a lone fit with
+the same ``random_state`` draws) and nothing else: each has its own weights, its own
+loss and its own gradient, and dropout draws a mask per member. With an integer
+``random_state`` every member starts from the weights a lone fit with that seed starts
+from, as every candidate of a ``GridSearchCV`` does.
+"""
+
+from __future__ import annotations
+
+import time
+from numbers import Integral
+from typing import ClassVar
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import check_array, check_is_fitted, indexable
+
+from ._compat import Interval, validate_parameter_constraints
+from ._meta import copy_input_attributes, require_y
+from .classifier import OrdinalKLClassifier
+from .decision import PREDICTION_RULES, predict_index
+from .labels import OrdinalEncoding, check_labels, resolve_ordinal_classes
+from .losses._grid import GaussianKLGridCrossEntropy
+from .metrics import neg_mse_class_index_scorer
+from .modules import StackedMLP
+
+__all__ = ["OrdinalKLClassifierCV"]
+
+
+class _HeldOutPredictions(ClassifierMixin, BaseEstimator):
+    """One member's decisions on the held-out rows, shaped as a fitted classifier so that
+    any scikit-learn scorer can score them (the rows a scorer passes are those rows)."""
+
+    def __init__(self, proba: np.ndarray, encoding: OrdinalEncoding, rule: str):
+        self.proba = proba
+        self.encoding = encoding
+        self.rule = rule
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.encoding.classes
+
+    @property
+    def ordinal_classes_(self) -> np.ndarray:
+        return self.encoding.ordinal_classes
+
+    def _rows(self, X) -> None:
+        if (X.shape[0] if hasattr(X, "shape") else len(X)) != len(self.proba):
+            raise ValueError("a scorer passed other rows than the held-out fold")
+
+    def predict(self, X) -> np.ndarray:
+        self._rows(X)
+        return self.encoding.decode(predict_index(self.proba, self.rule))
+
+    def predict_proba(self, X) -> np.ndarray:
+        self._rows(X)
+        return self.encoding.to_sorted_columns(self.proba)
+
+    def predict_proba_ordinal(self, X) -> np.ndarray:
+        self._rows(X)
+        return self.proba
+
+
+def _grid_net(estimator: OrdinalKLClassifier, candidates, classes) -> OrdinalKLClassifier:
+    """``estimator`` with the stacked module and the grid criterion of ``candidates``."""
+    module_params = estimator.get_params_for("module")
+    net = clone(estimator).set_params(
+        module=StackedMLP,
+        criterion=GaussianKLGridCrossEntropy,
+        criterion__alphas=[a for a, _ in candidates],
+        criterion__sigmas=[s for _, s in candidates],
+        module__n_members=len(candidates),
+        # With a seed every member starts where a lone fit with that seed starts.
+        module__same_init=estimator.random_state is not None,
+        classes=classes,
+    )
+    if estimator.num_threads == "auto":
+        net.set_params(num_threads=1)  # small matrix products: one thread is fastest
+    for name in ("hidden_units", "dropout"):
+        if name in module_params:
+            net.set_params(**{f"module__{name}": module_params[name]})
+    return net
+
+
+def _fit_fold(net, X, y, sample_weight, train, test):
+    """Fit the grid net on one fold; return the member probabilities on its held-out rows
+    and the fit's wall time."""
+    start = time.perf_counter()
+    weight = None if sample_weight is None else _safe_indexing(sample_weight, train)
+    net.fit(_safe_indexing(X, train), _safe_indexing(y, train), sample_weight=weight)
+    seconds = time.perf_counter() - start
+    return net.predict_proba_members(_safe_indexing(X, test)), seconds
+
+
+class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
+    """:class:`OrdinalKLClassifier` with α, σ and the decision rule chosen by cross-validation,
+    the whole grid trained as one batched network per fold.
+
+    ``GridSearchCV(OrdinalKLClassifier(), {"alpha": ..., "sigma": ..., "prediction":
+    ...})`` fits every (α, σ) candidate on every fold separately. Here each fold trains
+    one network holding all candidates as members (:class:`~sk_ordinal_kl.modules.StackedMLP`
+    with :class:`~sk_ordinal_kl.losses.GaussianKLGridCrossEntropy`): members have their
+    own weights, loss and gradient, and share only the batches. Every decision rule is
+    then scored on every member's held-out probabilities without refitting, and the best
+    (α, σ, rule) is refitted alone on all the data, as scikit-learn's ``*CV`` estimators
+    do (``LogisticRegressionCV``).
+
+    Parameters
+    ----------
+    estimator : OrdinalKLClassifier, default=None
+        Template for every fit (epochs, batch size, learning rate, ``module__hidden_units``,
+        ``random_state``, ...); None is ``OrdinalKLClassifier()``. Its network must be the
+        default MLP, without early stopping (a member stopping on its own is not
+        supported); its ``alpha``, ``sigma`` and ``prediction`` are replaced by the
+        grid's.
+    alphas : sequence of float, default=(0.5, 1, 2)
+        KL weights to try (>= 0).
+    sigmas : sequence of float, default=(0.5, 1, 2)
+        Gaussian widths to try (> 0).
+    predictions : sequence of {"argmax", "median", "mean"}, default=("argmax", "median", "mean")
+        Decision rules to try.
+    cv : int, cross-validation generator or iterable, default=3
+        Folds, as in scikit-learn (an int is a stratified K-fold, unshuffled).
+    scoring : str or callable, default=neg_mse_class_index_scorer
+        Scorer of the held-out decisions (greater is better); scored without weights, as
+        ``GridSearchCV`` does.
+    refit : bool, default=True
+        Refit the best candidate alone on all rows (``best_estimator_``); False keeps only
+        the search results (no ``predict``).
+    n_jobs : int, default=None
+        Folds fitted in parallel (joblib).
+
+    Attributes
+    ----------
+    best_params_ : dict
+        ``{"alpha", "sigma", "prediction"}`` of the best mean held-out score.
+    best_score_ : float
+        That score.
+    best_index_ : int
+        Its row in ``cv_results_``.
+    best_estimator_ : OrdinalKLClassifier
+        The best candidate refitted on all rows (with ``refit=True``).
+    cv_results_ : dict of arrays
+        One entry per (α, σ, rule): ``params``, ``param_alpha``, ``param_sigma``,
+        ``param_prediction``, ``split{i}_test_score``, ``mean_test_score``,
+        ``std_test_score``, ``rank_test_score`` (``pandas.DataFrame(cv_results_)`` works).
+    fold_fit_times_ : list of float
+        Wall time of each fold's grid fit, in seconds.
+    classes_ : ndarray of shape (K,)
+        Sorted class labels (``predict_proba`` columns).
+    ordinal_classes_ : ndarray of shape (K,)
+        Class labels in ordinal order.
+    n_splits_ : int
+        Number of folds.
+    n_features_in_, feature_names_in_
+        As seen in ``fit`` (with ``refit=True``).
+
+    Examples
+    --------
+    >>> from sk_ordinal_kl import OrdinalKLClassifier, OrdinalKLClassifierCV
+    >>> from sk_ordinal_kl.datasets import make_ordinal_classification
+    >>> X, y = make_ordinal_classification(n_samples=200, n_classes=4, random_state=0)
+    >>> search = OrdinalKLClassifierCV(
+    ...     OrdinalKLClassifier(max_epochs=5, random_state=0), alphas=(0.5, 2), sigmas=(1,)
+    ... ).fit(X, y)
+    >>> sorted(search.best_params_)
+    ['alpha', 'prediction', 'sigma']
+    >>> len(search.cv_results_["mean_test_score"])  # 2 alphas x 1 sigma x 3 rules
+    6
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [None, OrdinalKLClassifier],
+        "alphas": ["array-like"],
+        "sigmas": ["array-like"],
+        "predictions": ["array-like"],
+        "cv": ["cv_object"],
+        "scoring": [None, str, callable],
+        "refit": ["boolean"],
+        "n_jobs": [None, Interval(Integral, None, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        estimator: OrdinalKLClassifier | None = None,
+        *,
+        alphas=(0.5, 1.0, 2.0),
+        sigmas=(0.5, 1.0, 2.0),
+        predictions=("argmax", "median", "mean"),
+        cv=3,
+        scoring=neg_mse_class_index_scorer,
+        refit: bool = True,
+        n_jobs: int | None = None,
+    ):
+        self.estimator = estimator
+        self.alphas = alphas
+        self.sigmas = sigmas
+        self.predictions = predictions
+        self.cv = cv
+        self.scoring = scoring
+        self.refit = refit
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------ checks
+    def _template(self) -> OrdinalKLClassifier:
+        estimator = OrdinalKLClassifier() if self.estimator is None else self.estimator
+        if estimator.module not in (None, "mlp"):
+            raise ValueError(
+                "OrdinalKLClassifierCV trains the default MLP as a batched grid; got "
+                f"module={estimator.module!r}. Use GridSearchCV for other networks."
+            )
+        if estimator.early_stopping is True:
+            raise ValueError(
+                "OrdinalKLClassifierCV does not support early_stopping=True (each member "
+                "would need to stop on its own); use a fixed max_epochs."
+            )
+        return estimator
+
+    def _candidates(self) -> list[tuple[float, float]]:
+        alphas, sigmas = list(self.alphas), list(self.sigmas)
+        for name, values in (("alphas", alphas), ("sigmas", sigmas)):
+            if not values:
+                raise ValueError(f"{name} must hold at least one value.")
+        # Each value is validated by the criterion, with the message of a lone fit.
+        GaussianKLGridCrossEntropy(alphas, [sigmas[0]] * len(alphas), num_classes=2)
+        GaussianKLGridCrossEntropy([alphas[0]] * len(sigmas), sigmas, num_classes=2)
+        return [(float(a), float(s)) for a in alphas for s in sigmas]
+
+    def _rules(self) -> list[str]:
+        rules = list(self.predictions)
+        unknown = [r for r in rules if r not in PREDICTION_RULES]
+        if not rules or unknown:
+            raise ValueError(
+                f"predictions must be a non-empty subset of {list(PREDICTION_RULES)}, "
+                f"got {rules!r}."
+            )
+        return rules
+
+    # ------------------------------------------------------------- fit
+    def fit(self, X, y, sample_weight=None) -> OrdinalKLClassifierCV:
+        """Score every (α, σ, rule) by cross-validation, then refit the best.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training inputs (2-D, as the default MLP takes them).
+        y : array-like of shape (n_samples,)
+            Labels; an ordered pandas Categorical gives the order.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in every fit's loss.
+
+        Returns
+        -------
+        self : OrdinalKLClassifierCV
+            The fitted search.
+        """
+        validate_parameter_constraints(
+            self._parameter_constraints, self.get_params(deep=False), type(self).__name__
+        )
+        require_y(self, y)
+        template = self._template()
+        candidates, rules = self._candidates(), self._rules()
+        # Shape and complex values first, as every fit would (the result is discarded:
+        # each fit validates its part of X itself, keeping DataFrame column names).
+        check_array(X, accept_sparse=True, dtype=None, ensure_all_finite=False)
+        labels = check_labels(y)
+        given = template.classes
+        ordinal = resolve_ordinal_classes(y, given, stacklevel=3)
+        encoding = OrdinalEncoding(ordinal)
+        encoding.encode(labels)  # unknown labels raise before any training
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        X, labels, sample_weight = indexable(X, labels, sample_weight)
+        scorer = check_scoring(template, scoring=self.scoring)
+        cv = check_cv(self.cv, labels, classifier=True)
+        folds = list(cv.split(X, labels))
+        net = _grid_net(template, candidates, ordinal)
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_fold)(clone(net), X, labels, sample_weight, train, test)
+            for train, test in folds
+        )
+        scores = np.empty((len(candidates) * len(rules), len(folds)))
+        for split, ((proba, _), (_, test)) in enumerate(zip(fitted, folds, strict=True)):
+            X_test, y_test = _safe_indexing(X, test), labels[test]
+            for m in range(len(candidates)):
+                for r, rule in enumerate(rules):
+                    view = _HeldOutPredictions(proba[:, m], encoding, rule)
+                    scores[m * len(rules) + r, split] = scorer(view, X_test, y_test)
+        self._store_results(candidates, rules, scores)
+        self.fold_fit_times_ = [seconds for _, seconds in fitted]
+        self.n_splits_ = len(folds)
+        self._encoding_ = encoding
+        if self.refit:
+            best = clone(template).set_params(**self.best_params_, classes=ordinal)
+            self.best_estimator_ = best.fit(X, y, sample_weight=sample_weight)
+            copy_input_attributes(self, self.best_estimator_)
+        return self
+
+    def _store_results(self, candidates, rules, scores: np.ndarray) -> None:
+        params = [
+            {"alpha": a, "sigma": s, "prediction": rule} for a, s in candidates for rule in rules
+        ]
+        mean = scores.mean(axis=1)
+        # Rank as scikit-learn's searches do: 1 is best, ties share the lowest rank.
+        order = np.argsort(-mean, kind="stable")
+        rank = np.empty(len(mean), dtype=np.int32)
+        rank[order] = np.arange(1, len(mean) + 1)
+        for value in np.unique(mean):
+            rank[mean == value] = rank[mean == value].min()
+        results = {
+            "params": params,
+            "param_alpha": np.array([p["alpha"] for p in params]),
+            "param_sigma": np.array([p["sigma"] for p in params]),
+            "param_prediction": np.array([p["prediction"] for p in params], dtype=object),
+        }
+        for split in range(scores.shape[1]):
+            results[f"split{split}_test_score"] = scores[:, split]
+        results.update(
+            mean_test_score=mean, std_test_score=scores.std(axis=1), rank_test_score=rank
+        )
+        self.cv_results_ = results
+        self.best_index_ = int(order[0])
+        self.best_score_ = float(mean[self.best_index_])
+        self.best_params_ = dict(params[self.best_index_])
+
+    # ---------------------------------------------------------- predict
+    def _fitted_estimator(self) -> OrdinalKLClassifier:
+        check_is_fitted(self, "cv_results_")
+        if not self.refit:
+            raise AttributeError(
+                "This OrdinalKLClassifierCV was fitted with refit=False: it has search "
+                "results only. Refit the best parameters (best_params_) yourself."
+            )
+        return self.best_estimator_
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """Sorted class labels: the column order of :meth:`predict_proba`."""
+        check_is_fitted(self, "cv_results_")
+        return self._encoding_.classes
+
+    @property
+    def ordinal_classes_(self) -> np.ndarray:
+        """Class labels in ordinal order."""
+        check_is_fitted(self, "cv_results_")
+        return self._encoding_.ordinal_classes
+
+    def predict(self, X) -> np.ndarray:
+        """Labels of the refitted best candidate under its rule.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        return self._fitted_estimator().predict(X)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities of the refitted best candidate, columns in ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, K)
+            Rows sum to 1.
+        """
+        return self._fitted_estimator().predict_proba(X)
+
+    def predict_proba_ordinal(self, X) -> np.ndarray:
+        """Class probabilities of the refitted best candidate, columns in ordinal order.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, K)
+            Column ``k`` is the probability of ``ordinal_classes_[k]``.
+        """
+        return self._fitted_estimator().predict_proba_ordinal(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        template = OrdinalKLClassifier() if self.estimator is None else self.estimator
+        tags.non_deterministic = template.random_state is None
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
+        return tags

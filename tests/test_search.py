@@ -1,0 +1,209 @@
+"""OrdinalKLClassifierCV: the α × σ grid as one batched network per fold.
+
+The equivalence test (``test_member_ends_with_the_weights_of_a_separate_fit``) is what
+makes the speed-up honest: a member of the batched network trains exactly as a separate
+``OrdinalKLClassifier`` with its (α, σ) and the same seed."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_ordinal_kl import OrdinalKLClassifier, OrdinalKLClassifierCV
+from sk_ordinal_kl.losses import GaussianKLCrossEntropy, GaussianKLGridCrossEntropy
+from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
+from sk_ordinal_kl.modules import StackedMLP, TabularMLP
+
+ALPHAS, SIGMAS = (0.5, 2.0), (0.5, 1.5)
+GRID = [(a, s) for a in ALPHAS for s in SIGMAS]
+
+
+# ------------------------------------------------------------ the criterion
+@pytest.mark.parametrize("num_classes", [5, 40])  # dense native path and fused node
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_grid_criterion_is_the_sum_of_lone_criteria(num_classes, reduction):
+    generator = torch.Generator().manual_seed(num_classes)
+    k = len(GRID)
+    logits = 3 * torch.randn(9, k, num_classes, generator=generator, dtype=torch.float64)
+    target = torch.randint(0, num_classes, (9,), generator=generator)
+    weight = torch.rand(9, generator=generator, dtype=torch.float64) + 0.1
+    grid = GaussianKLGridCrossEntropy(
+        [a for a, _ in GRID], [s for _, s in GRID], num_classes=num_classes, reduction=reduction
+    ).double()
+    for sample_weight in (None, weight):
+        alone = [
+            GaussianKLCrossEntropy(
+                alpha=a, sigma=s, num_classes=num_classes, reduction=reduction
+            ).double()(logits[:, m], target, sample_weight=sample_weight)
+            for m, (a, s) in enumerate(GRID)
+        ]
+        expected = torch.stack(alone, 1) if reduction == "none" else sum(alone)
+        torch.testing.assert_close(grid(logits, target, sample_weight), expected)
+
+
+def test_grid_criterion_gives_each_member_its_lone_gradient():
+    logits = torch.randn(6, len(GRID), 5, dtype=torch.float64, requires_grad=True)
+    target = torch.tensor([0, 1, 2, 3, 4, 2])
+    grid = GaussianKLGridCrossEntropy([a for a, _ in GRID], [s for _, s in GRID], 5).double()
+    grid(logits, target).backward()
+    for m, (a, s) in enumerate(GRID):
+        alone = logits.detach()[:, m].clone().requires_grad_(True)
+        GaussianKLCrossEntropy(alpha=a, sigma=s, num_classes=5).double()(alone, target).backward()
+        torch.testing.assert_close(logits.grad[:, m], alone.grad)
+
+
+def test_grid_criterion_errors():
+    with pytest.raises(ValueError, match="one length"):
+        GaussianKLGridCrossEntropy([1.0, 2.0], [1.0], num_classes=3)
+    with pytest.raises(ValueError, match="sigma"):
+        GaussianKLGridCrossEntropy([1.0], [0.0], num_classes=3)
+    with pytest.raises(ValueError, match=r"shape \(batch, 2, 3\)"):
+        GaussianKLGridCrossEntropy([1.0, 2.0], [1.0, 1.0], 3)(torch.zeros(4, 3), torch.zeros(4))
+
+
+# ---------------------------------------------------------- the equivalence
+def test_stacked_member_starts_as_a_lone_mlp():
+    torch.manual_seed(3)
+    stacked = StackedMLP(6, 4, n_members=3, hidden_units=(8, 5), dropout=0.0)
+    after_stacked = torch.rand(1)
+    torch.manual_seed(3)
+    lone = TabularMLP(6, 4, hidden_units=(8, 5), dropout=0.0)
+    after_lone = torch.rand(1)
+    assert after_stacked == after_lone  # the random state moved on alike
+    x = torch.randn(5, 6)
+    for m in range(3):
+        torch.testing.assert_close(stacked(x)[:, m], lone(x))
+        torch.testing.assert_close(stacked.member(m)(x), lone(x))
+
+
+def test_member_ends_with_the_weights_of_a_separate_fit(ordinal_data):
+    X, y = ordinal_data
+    common = {"max_epochs": 4, "batch_size": 32, "module__dropout": 0.0, "random_state": 0}
+    batched = OrdinalKLClassifier(
+        module=StackedMLP,
+        module__n_members=len(GRID),
+        criterion=GaussianKLGridCrossEntropy,
+        criterion__alphas=[a for a, _ in GRID],
+        criterion__sigmas=[s for _, s in GRID],
+        **common,
+    ).fit(X, y)
+    for m, (alpha, sigma) in enumerate(GRID):
+        lone = OrdinalKLClassifier(alpha=alpha, sigma=sigma, **common).fit(X, y)
+        member = batched.module_.member(m).state_dict()
+        for name, value in lone.module_.state_dict().items():
+            torch.testing.assert_close(member[name], value, rtol=1e-4, atol=1e-5)
+        # And not merely alike: another member's (α, σ) ended elsewhere.
+        other = batched.module_.member((m + 1) % len(GRID)).state_dict()
+        assert not torch.allclose(other["layers.0.weight"], lone.module_.layers[0].weight)
+
+
+def test_scores_equal_grid_search_cv(ordinal_data):
+    X, y = ordinal_data
+    template = OrdinalKLClassifier(
+        max_epochs=4, batch_size=32, module__dropout=0.0, random_state=0
+    )
+    folds = StratifiedKFold(3)
+    search = OrdinalKLClassifierCV(template, alphas=ALPHAS, sigmas=SIGMAS, cv=folds).fit(X, y)
+    reference = GridSearchCV(
+        template,
+        {"alpha": list(ALPHAS), "sigma": list(SIGMAS), "prediction": ["argmax", "median", "mean"]},
+        cv=folds,
+        scoring=neg_mse_class_index_scorer,
+    ).fit(X, y)
+    ours = pd.DataFrame(search.cv_results_)
+    theirs = pd.DataFrame(reference.cv_results_)
+    merged = ours.merge(theirs, on=["param_alpha", "param_sigma", "param_prediction"])
+    assert len(merged) == len(ALPHAS) * len(SIGMAS) * 3
+    for split in range(3):
+        np.testing.assert_allclose(
+            merged[f"split{split}_test_score_x"], merged[f"split{split}_test_score_y"]
+        )
+    assert search.best_params_ == reference.best_params_
+    np.testing.assert_allclose(search.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
+
+
+# ------------------------------------------------------------- the estimator
+def test_attributes_and_results(ordinal_data):
+    X, y = ordinal_data
+    search = OrdinalKLClassifierCV(
+        OrdinalKLClassifier(max_epochs=3, random_state=0),
+        alphas=(1.0,),
+        sigmas=(0.5, 1.0),
+        predictions=("mean",),
+        cv=2,
+    ).fit(X, y)
+    results = pd.DataFrame(search.cv_results_)
+    assert list(results["param_sigma"]) == [0.5, 1.0]
+    best = results["mean_test_score"].idxmax()
+    assert search.best_index_ == best
+    assert search.best_score_ == results["mean_test_score"].max()
+    assert results.loc[best, "rank_test_score"] == 1
+    np.testing.assert_allclose(
+        results["mean_test_score"],
+        (results["split0_test_score"] + results["split1_test_score"]) / 2,
+    )
+    assert search.best_estimator_.sigma == search.best_params_["sigma"]
+    assert search.best_estimator_.prediction == "mean"
+    assert search.n_features_in_ == X.shape[1] and search.n_splits_ == 2
+    np.testing.assert_array_equal(search.classes_, [0, 1, 2, 3])
+    assert search.predict(X).shape == (len(y),)
+    np.testing.assert_allclose(search.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_pipeline_nested_cv_weights_and_ordered_categorical(ordinal_data):
+    X, y = ordinal_data
+    order = ["low", "mid", "high", "top"]
+    labels = pd.Categorical(np.array(order)[y], categories=order, ordered=True)
+    search = OrdinalKLClassifierCV(
+        OrdinalKLClassifier(max_epochs=3, random_state=0), alphas=(1.0,), sigmas=(1.0,), cv=2
+    )
+    pipe = make_pipeline(StandardScaler(), search)
+    pipe.fit(X, labels, ordinalklclassifiercv__sample_weight=np.linspace(0.5, 2, len(y)))
+    assert list(pipe[-1].ordinal_classes_) == order
+    assert list(pipe[-1].best_estimator_.ordinal_classes_) == order
+    scores = cross_val_score(pipe, X, labels, cv=2, scoring=neg_mse_class_index_scorer)
+    assert scores.shape == (2,) and np.all(scores <= 0)
+
+
+def test_sample_weight_reaches_every_fit(ordinal_data):
+    X, y = ordinal_data
+    template = OrdinalKLClassifier(max_epochs=2, random_state=0)
+    kwargs = {"alphas": (1.0,), "sigmas": (1.0,), "cv": 2}
+    plain = OrdinalKLClassifierCV(template, **kwargs).fit(X, y)
+    weighted = OrdinalKLClassifierCV(template, **kwargs).fit(
+        X, y, sample_weight=(y == 3) * 5.0 + 0.1
+    )
+    assert not np.allclose(plain.predict_proba(X), weighted.predict_proba(X))
+    assert (weighted.predict_proba(X)[:, 3] > plain.predict_proba(X)[:, 3]).mean() > 0.9
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"estimator": OrdinalKLClassifier(module="tabm")}, "default MLP"),
+        ({"estimator": OrdinalKLClassifier(early_stopping=True)}, "early_stopping"),
+        ({"alphas": ()}, "alphas must hold"),
+        ({"alphas": (-1.0,)}, "alpha"),
+        ({"sigmas": (0.0,)}, "sigma"),
+        ({"predictions": ("mode",)}, "predictions"),
+        ({"cv": "three"}, "cv"),
+    ],
+)
+def test_bad_parameters_raise_before_training(ordinal_data, params, message):
+    X, y = ordinal_data
+    with pytest.raises(ValueError, match=message):
+        OrdinalKLClassifierCV(**params).fit(X, y)
+
+
+def test_refit_false_keeps_results_only(ordinal_data):
+    X, y = ordinal_data
+    search = OrdinalKLClassifierCV(
+        OrdinalKLClassifier(max_epochs=1), alphas=(1.0,), sigmas=(1.0,), cv=2, refit=False
+    ).fit(X, y)
+    assert set(search.best_params_) == {"alpha", "sigma", "prediction"}
+    assert not hasattr(search, "best_estimator_")
+    with pytest.raises(AttributeError, match="refit=False"):
+        search.predict(X)
