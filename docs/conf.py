@@ -4,7 +4,10 @@ Build (warnings are errors; the example gallery is executed)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-Nothing is downloaded at build time: no intersphinx inventories, no remote images.
+Nothing is downloaded at build time: no intersphinx inventories, no remote images. Nothing
+is downloaded when the site is read either: MathJax is served from the site itself
+(sphinx-mathjax-offline), and no page loads a script or a style sheet from the network
+(tests/test_docs.py counts them).
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # Copies MathJax 3 into _static/mathjax and points mathjax_path at it, so the math
+    # renders without network (sphinx.ext.mathjax alone loads it from a CDN).
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -55,12 +61,14 @@ exclude_patterns = [
     "auto_examples/*.md5",
     "auto_examples/*.codeobj.json",
     "benchmark_results/**",  # raw outputs of the benchmark runner, linked from benchmark.md
+    # sphinx-gallery's execution-times pages load jQuery and DataTables from CDNs; they
+    # are no longer written (write_computation_times below), and a copy left by an older
+    # build is not published.
+    "sg_execution_times.rst",
+    "auto_examples/sg_execution_times.rst",
 ]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
-
-# MathJax is loaded by the reader's browser, never during the build. To make the
-# built site fully offline, point mathjax_path at a local copy.
 
 # -- autodoc / numpydoc ----------------------------------------------------
 autodoc_default_options = {"member-order": "bysource"}
@@ -90,6 +98,7 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "min_reported_time": 0,
     "matplotlib_animations": False,
+    "write_computation_times": False,  # the page loads jQuery/DataTables from CDNs
     "image_scrapers": ("matplotlib",),
 }
 # skorch/torch emit deprecation chatter that is not ours; keep the gallery output clean.

@@ -644,3 +644,20 @@ def test_guidance_tables_quote_the_run(mixed_root, tmp_path):
         row = next(line for line in text.splitlines() if line.startswith(f"| {dataset} |"))
         assert f"{mean['mse'].mean():.3f}" in row
     assert "Conformal sets at 90%" in text and "### By training size" not in text
+
+
+def test_tuned_thresholds_study_reports_every_selection(orreview_root, capsys):
+    from sk_ordinal_kl.benchmark import tuned_thresholds
+
+    tuned_thresholds.main(["--data-dir", str(orreview_root), "--datasets", "alpha"])
+    lines = capsys.readouterr().out.splitlines()
+    line = next(line for line in lines if line.startswith("| alpha |"))
+    row = [cell.strip() for cell in line.strip("|").split("|")]
+    assert row[0] == "alpha" and row[1] == "3"  # every holdout of the set
+    mse = [float(value) for value in row[2:5]]  # tuned, in-sample, rules only
+    hindsight = float(row[5].split(" (")[0])
+    assert row[5].split(" (")[1].rstrip(")") in ("argmax", "median", "mean")
+    ratios = [float(value) for value in row[6:9]]
+    np.testing.assert_allclose(ratios, np.array(mse) / hindsight, atol=1e-3)
+    assert all(v.endswith("/3") and 0 <= int(v.split("/")[0]) <= 3 for v in row[9:11])
+    assert any(line.startswith("| geometric mean |") for line in lines)

@@ -90,6 +90,24 @@ def test_holdouts_are_paired_by_index_not_by_row_order():
     assert row["p_value"] == pytest.approx(2 / 2**h)
 
 
+def test_holdouts_are_paired_by_index_not_by_sorted_value():
+    """The opponent is the reference rolled by half the holdouts and 0.1 worse: paired
+    by holdout it wins 5 and loses 5 by about 5 (a tie); paired by sorted value it would
+    be 0.1 worse on every holdout (a win for the reference)."""
+    h = 10
+    ref = np.arange(h, dtype=float)
+    opponent = np.roll(ref, h // 2) + 0.1
+    row = paired_tests(_results({"ref": list(ref), "opp": list(opponent)}), ["ref"]).iloc[0]
+    assert sorted(np.round(ref - opponent, 9)) == [-5.1] * 5 + [4.9] * 5
+    # |d| = 4.9 five times (mid-rank 3, all positive), 5.1 five times (mid-rank 8, all
+    # negative): W+ = 15. Exactly, under random signs W+ = 3a + 8b with a, b positives
+    # among each five; W+ <= 15 for b = 0 (any a: 32 cases) or b = 1, a <= 2 (5 * 16).
+    p_exact = 2 * (32 + 5 * (1 + 5 + 10)) / 2**h
+    assert row["p_value"] == pytest.approx(p_exact)  # 0.21875
+    assert row["outcome"] == "tie"
+    # Paired by sorted value every difference would be -0.1: p = 2 / 2^10, a win.
+
+
 def test_blocks_are_dataset_and_size():
     # same dataset, two sizes with opposite results: two blocks, never pooled
     a = _results({"ref": [1.0, 1.1, 1.2, 1.3, 1.4, 1.5], "x": [2.0] * 6}, size="100")

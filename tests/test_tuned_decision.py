@@ -12,7 +12,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import make_scorer, mean_absolute_error
-from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedKFold
+from sklearn.model_selection import (
+    GridSearchCV,
+    GroupKFold,
+    KFold,
+    ShuffleSplit,
+    StratifiedKFold,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -22,11 +28,14 @@ from sk_ordinal_kl.datasets import make_ordinal_classification
 from sk_ordinal_kl.decision import (
     DECISIONS,
     TunedOrdinalDecisionCV,
+    cross_fit_partitions,
+    cross_fitted_index,
     expected_index,
     fit_thresholds,
     predict_index,
     predict_index_thresholds,
 )
+from sk_ordinal_kl.decision import tuned as tuned_module
 from sk_ordinal_kl.labels import ordinal_classes_of
 from sk_ordinal_kl.metrics import (
     mae_class_index,
@@ -70,9 +79,14 @@ def test_cut_points_recover_a_known_optimum():
     tuned = _prefit_tuner(proba).fit(proba, y)
     assert tuned.best_decision_ == "thresholds"
     assert 0.75 < tuned.thresholds_[0] < 0.85 and 1.85 < tuned.thresholds_[1] < 1.95
-    assert tuned.best_score_ == 0.0  # minus the MSE
+    thresholds = list(DECISIONS).index("thresholds")
+    assert tuned.cv_results_["train_score"][thresholds] == 0.0  # minus the MSE
     np.testing.assert_array_equal(tuned.predict(proba), y)
-    assert tuned.cv_results_["score"][list(DECISIONS).index("mean")] < 0
+    # Cross-fitted, a cut point can miss a sample that lay alone in its gap; mean misses
+    # the 14 samples from a rounding point up to a true cut point (0.5..0.75, 1.5..1.85).
+    mean_score = tuned.cv_results_["score"][list(DECISIONS).index("mean")]
+    assert mean_score == pytest.approx(-14 / len(y))
+    assert mean_score < tuned.best_score_ <= 0.0
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -100,6 +114,151 @@ def test_rounding_cut_points_are_the_mean_rule():
         predict_index_thresholds(proba, [0.5, 0.4, 2.5, 3.5])
     with pytest.raises(ValueError, match="shape"):
         predict_index_thresholds(proba, [0.5])
+
+
+def test_on_a_flat_score_the_cut_points_stay_at_the_rounding_points():
+    """Only a strict improvement moves a cut point: on a score that no cut point
+    changes, or one that ties every move, they stay at k + 0.5."""
+    s = np.linspace(0, 4, 101)
+    flat, _ = fit_thresholds(s, 5, lambda index: 1.0)
+    np.testing.assert_array_equal(flat, [0.5, 1.5, 2.5, 3.5])
+    # A score that only the two end samples move: every move of a cut point that keeps
+    # them right ties with the start.
+    y = np.searchsorted([0.5, 1.5, 2.5, 3.5], s, side="right")
+
+    def tied(index):
+        return -float(np.sum(index[[0, -1]] != y[[0, -1]]))
+
+    cuts, best = fit_thresholds(s, 5, tied)
+    np.testing.assert_array_equal(cuts, [0.5, 1.5, 2.5, 3.5])
+    assert best == 0.0
+
+
+# --------------------------------------------------------------------------- #
+# Cross-fitting: the cut points are scored on samples they were not fitted on
+# --------------------------------------------------------------------------- #
+def test_cross_fitted_cut_points_are_applied_only_to_the_fold_they_were_not_fitted_on():
+    """Fold 0's labels change class at 0.2, fold 1's at 0.8: fold 0 must be predicted
+    with the cut point fitted on fold 1 (about 0.8) and fold 1 with fold 0's."""
+    s = np.tile(np.linspace(0.01, 0.99, 50), 2)
+    folds = np.repeat([0, 1], 50)
+    y = np.where(folds == 0, s > 0.2, s > 0.8).astype(np.int64)
+    fitted_on = []
+
+    def score_on(rows):
+        fitted_on.append(np.sort(rows))
+        return lambda index: -float(np.abs(index - y[rows]).sum())
+
+    index = cross_fitted_index(s, 2, score_on, folds)
+    assert [rows.tolist() for rows in fitted_on] == [
+        np.arange(50, 100).tolist(),
+        np.arange(0, 50).tolist(),
+    ]
+    np.testing.assert_array_equal(index[:50], s[:50] > 0.8)
+    np.testing.assert_array_equal(index[50:], s[50:] > 0.2)
+    with pytest.raises(ValueError, match="at least 2"):
+        cross_fitted_index(s, 2, score_on, np.zeros(100))
+
+
+def test_cross_fit_partitions_are_stratified_deterministic_and_keep_groups_whole():
+    rng = np.random.default_rng(0)
+    strata = rng.integers(0, 4, size=103)
+    score = rng.normal(size=103)
+    cv_folds = np.arange(103) % 3
+    partitions = cross_fit_partitions(cv_folds, strata, score)
+    assert len(partitions) == 5
+    np.testing.assert_array_equal(partitions[0], cv_folds)  # the CV folds come first
+    for folds in partitions[1:]:
+        for stratum in range(4):  # dealt out in turn within every stratum
+            counts = np.bincount(folds[strata == stratum], minlength=5)
+            assert counts.max() - counts.min() <= 1
+    assert len({folds.tobytes() for folds in partitions}) == 5
+    again = cross_fit_partitions(cv_folds, strata, score)
+    assert all(np.array_equal(a, b) for a, b in zip(partitions, again, strict=True))
+    # No CV folds: an interleaved split, dealt in the order of the score per stratum.
+    single = cross_fit_partitions(np.zeros(103), strata, score)[0]
+    for stratum in range(4):
+        rows = np.flatnonzero(strata == stratum)
+        dealt = single[rows[np.argsort(score[rows])]]
+        assert np.all(np.diff(dealt) % 5 == 1)
+    groups = rng.integers(0, 12, size=103)
+    for folds in cross_fit_partitions(np.zeros(103), strata, score, groups):
+        assert all(len(set(folds[groups == g])) == 1 for g in np.unique(groups))
+        assert len(np.unique(folds)) == 5
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        cross_fit_partitions(np.zeros(1), [0], [0.0])
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        cross_fit_partitions(np.zeros(4), [0, 1, 0, 1], np.arange(4.0), np.zeros(4))
+
+
+def _calibrated(seed, n=60, num_classes=5):
+    """Probabilities and labels drawn from them: the "mean" rule is close to optimal
+    for the MSE, so cut points fitted to a sample only fit its noise."""
+    rng = np.random.default_rng(seed)
+    proba = rng.dirichlet(np.ones(num_classes), size=n)
+    y = (rng.random((n, 1)) > np.cumsum(proba, axis=1)).sum(axis=1)
+    return proba, y
+
+
+def test_cut_points_that_only_fit_noise_are_rarely_picked():
+    """Scored on the predictions they were fitted on, the cut points win on every one
+    of 20 calibrated samples (the old choice); cross-fitted, on few."""
+    in_sample = cross_fitted = 0
+    for seed in range(20):
+        proba, y = _calibrated(seed)
+        tuned = _prefit_tuner(proba).fit(proba, y)
+        results = tuned.cv_results_
+        is_rule = results["decision"] != "thresholds"
+        train = results["train_score"]
+        in_sample += train[~is_rule].item() > train[is_rule].max()
+        cross_fitted += tuned.best_decision_ == "thresholds"
+    assert in_sample == 20
+    assert cross_fitted <= 5
+
+
+def test_the_cut_points_are_scored_across_the_cv_folds(data, monkeypatch):
+    """The fold each out-of-fold row was predicted in reaches the cross-fitting, and the
+    thresholds' score is the mean over the partitions of cut points fitted per fold on
+    the other folds (recomputed here with fit_thresholds)."""
+    proba, y = _calibrated(0, n=90, num_classes=4)
+    seen = []
+    real = tuned_module.cross_fit_partitions
+
+    def recording(fold_of, *args, **kwargs):
+        seen.append(np.asarray(fold_of).copy())
+        return real(fold_of, *args, **kwargs)
+
+    monkeypatch.setattr(tuned_module, "cross_fit_partitions", recording)
+    cv = KFold(3, shuffle=True, random_state=0)
+    tuned = TunedOrdinalDecisionCV(_WeightedPassThrough(), cv=cv).fit(proba, y)
+    fold_of = np.empty(len(y), dtype=np.int64)
+    for fold, (_, test) in enumerate(cv.split(proba)):
+        fold_of[test] = fold
+    np.testing.assert_array_equal(seen[0], fold_of)
+
+    s = expected_index(proba)
+    scores = []
+    for folds in real(fold_of, y, s):
+        index = np.empty(len(y), dtype=np.int64)
+        for fold in np.unique(folds):
+            rest = folds != fold
+            cuts, _ = fit_thresholds(s[rest], 4, lambda i, r=rest: -mse_class_index(y[r], i))
+            index[~rest] = predict_index_thresholds(proba[~rest], cuts)
+        scores.append(-mse_class_index(y, index))
+    results = tuned.cv_results_
+    position = list(results["decision"]).index("thresholds")
+    assert results["score"][position] == pytest.approx(np.mean(scores), abs=1e-12)
+    in_sample, _ = fit_thresholds(s, 4, lambda i: -mse_class_index(y, i))
+    np.testing.assert_array_equal(tuned.thresholds_, in_sample)
+
+    # Rows no split predicts are left out, and so is their fold entry.
+    seen.clear()
+    split = ShuffleSplit(2, test_size=0.3, random_state=0)
+    TunedOrdinalDecisionCV(_WeightedPassThrough(), cv=split).fit(proba, y)
+    expected = np.full(len(y), -1)
+    for fold, (_, test) in enumerate(split.split(proba)):
+        expected[test] = fold
+    np.testing.assert_array_equal(seen[0], expected[expected >= 0])
 
 
 # --------------------------------------------------------------------------- #
@@ -138,13 +297,18 @@ def test_picks_the_rule_that_is_clearly_best(y, scoring, expected):
     ],
     ids=["mse", "mae", "qwk", "amae", "accuracy", "make_scorer"],
 )
-def test_tuned_decision_is_never_worse_than_any_fixed_rule(data, scoring):
+def test_tuned_decision_is_the_best_out_of_sample_score(data, scoring):
     X, y = data
     tuned = TunedOrdinalDecisionCV(LogisticRegression(), scoring=scoring, cv=3).fit(X, y)
-    scores = dict(zip(tuned.cv_results_["decision"], tuned.cv_results_["score"], strict=True))
+    results = tuned.cv_results_
+    scores = dict(zip(results["decision"], results["score"], strict=True))
+    train = dict(zip(results["decision"], results["train_score"], strict=True))
     assert tuned.best_score_ == max(scores.values())
-    assert scores["thresholds"] >= scores["mean"]
-    assert all(tuned.best_score_ >= value for value in scores.values())
+    assert scores[tuned.best_decision_] == tuned.best_score_
+    # Fitted and scored on the same predictions, the cut points never lose to "mean",
+    # which they start from; the rules fit nothing, so their two scores agree.
+    assert train["thresholds"] >= train["mean"]
+    assert all(train[rule] == scores[rule] for rule in ("argmax", "median", "mean"))
     assert np.all(np.diff(tuned.thresholds_) >= 0)
 
 

@@ -2,7 +2,8 @@
 
 - :mod:`~sk_ordinal_kl.decision.rules`: the fixed rules (``argmax``, ``median``, ``mean``)
   and ordered cut points on the expected class index;
-- :mod:`~sk_ordinal_kl.decision.thresholds`: fitting those cut points to a metric;
+- :mod:`~sk_ordinal_kl.decision.thresholds`: fitting those cut points to a metric, and
+  scoring them on samples they were not fitted on (cross-fitting);
 - :mod:`~sk_ordinal_kl.decision.tuned`: :class:`TunedOrdinalDecisionCV`, which chooses
   among them by cross-validation for any probabilistic classifier.
 """
@@ -14,7 +15,7 @@ from .rules import (
     predict_index,
     predict_index_thresholds,
 )
-from .thresholds import fit_thresholds
+from .thresholds import cross_fit_partitions, cross_fitted_index, fit_thresholds
 from .tuned import DECISIONS, TunedOrdinalDecisionCV
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "PREDICTION_RULES",
     "TunedOrdinalDecisionCV",
     "check_prediction_rule",
+    "cross_fit_partitions",
+    "cross_fitted_index",
     "expected_index",
     "fit_thresholds",
     "predict_index",

@@ -26,7 +26,15 @@ from ..labels import (
 )
 from ..metrics import ClassIndexScorer, neg_mse_class_index_scorer
 from .rules import PREDICTION_RULES, expected_index, predict_index, predict_index_thresholds
-from .thresholds import _MAX_CUT_CANDIDATES, _MAX_CUT_CANDIDATES_GENERIC_SCORER, fit_thresholds
+from .thresholds import (
+    _CROSS_FIT_REPEATS,
+    _CROSS_FIT_REPEATS_GENERIC_SCORER,
+    _MAX_CUT_CANDIDATES,
+    _MAX_CUT_CANDIDATES_GENERIC_SCORER,
+    cross_fit_partitions,
+    cross_fitted_index,
+    fit_thresholds,
+)
 
 __all__ = ["DECISIONS", "TunedOrdinalDecisionCV"]
 
@@ -114,6 +122,24 @@ def _scoring_weights(fit_params: dict, n_samples: int) -> np.ndarray | None:
     return weights
 
 
+def _cross_fitted_score(values, num_classes, score_on, partitions, max_candidates) -> float:
+    """Score of cut points on samples they were not fitted on, averaged over the
+    partitions (:func:`cross_fitted_index` for each)."""
+    score_fn = score_on(np.arange(len(values)))
+    return float(
+        np.mean(
+            [
+                score_fn(
+                    cross_fitted_index(
+                        values, num_classes, score_on, folds, max_candidates=max_candidates
+                    )
+                )
+                for folds in partitions
+            ]
+        )
+    )
+
+
 def _fit_clone(estimator, X, y, train, fit_params):
     fitted = clone(estimator)
     params = _rows_of(fit_params, train, len(y))
@@ -138,8 +164,17 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
       expected class index ``E_q[k]``; a sample gets the number of cut points at or below
       it. They are fitted to ``scoring`` on the out-of-fold data by coordinate descent
       (:func:`fit_thresholds`), starting from the rounding cut points ``k + 0.5``, i.e.
-      from the ``"mean"`` rule, and moving only when the score strictly improves, so
-      ``"thresholds"`` never scores below ``"mean"`` on the out-of-fold data. The expected
+      from the ``"mean"`` rule, and moving only when the score strictly improves. Fitted
+      and scored on the same data they could never lose to ``"mean"``, so their score is
+      cross-fitted (:func:`cross_fitted_index`): cut points fitted on the out-of-fold
+      predictions of all folds but one are scored on that fold's, for each fold in turn,
+      and ``"thresholds"`` is chosen only when this out-of-sample score beats the rules'.
+      The score is the mean over 5 partitions into folds: the folds of ``cv`` (for a
+      single split or ``"prefit"``, an interleaved split into 5 folds stratified by
+      class) and 4 seeded, stratified random ones; with ``groups``, whole groups
+      (:func:`cross_fit_partitions`). A scorer other than the class-index scorers of
+      :mod:`sk_ordinal_kl.metrics` costs a full scorer call per trial, so it gets the
+      first partition only. The expected
       index is cut rather than the cumulative probabilities because it is one number per
       sample that increases with the predicted class, so ordered cut points always give a
       valid, monotone decision and ``K - 1`` numbers describe it; cut points on the
@@ -191,13 +226,16 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
     best_score_ : float
         Its score.
     thresholds_ : ndarray of shape (K - 1,) or None
-        The fitted cut points whenever ``"thresholds"`` is among ``decisions`` (whether
-        or not they win), else None.
+        The cut points fitted on all out-of-fold predictions whenever ``"thresholds"``
+        is among ``decisions`` (whether or not they win), else None.
     cv_results_ : dict of ndarrays
         ``"decision"`` (the names, in the order of ``decisions``), ``"score"`` (their
-        score on all out-of-fold predictions pooled) and ``"rank_score"`` (1 = best;
-        equal scores share the smallest rank, as in scikit-learn's searches);
-        ``pandas.DataFrame(cv_results_)`` tabulates it.
+        score on all out-of-fold predictions pooled; cross-fitted for
+        ``"thresholds"``), ``"rank_score"`` (1 = best; equal scores share the smallest
+        rank, as in scikit-learn's searches) and ``"train_score"`` (the score on the
+        predictions the decision was fitted on: ``"score"`` for the fixed rules, which
+        fit nothing, and the optimistic score of ``thresholds_`` on all out-of-fold
+        predictions); ``pandas.DataFrame(cv_results_)`` tabulates it.
     classes_ : ndarray of shape (K,)
         Labels sorted; column order of :meth:`predict_proba`.
     ordinal_classes_ : ndarray of shape (K,)
@@ -214,9 +252,15 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
 
     Notes
     -----
-    The cut points are fitted and scored on the same out-of-fold data, so the score of
-    ``"thresholds"`` is slightly optimistic; with ``K - 1`` parameters for many samples
-    the bias is small. Ties go to the decision listed first in ``decisions``.
+    The fixed rules fit nothing, so their out-of-fold scores are out-of-sample scores
+    already; the cross-fitted score puts ``"thresholds"`` on the same footing. It scores
+    cut points fitted on about ``(n_folds - 1) / n_folds`` of the data, a little less
+    than ``thresholds_`` is fitted on. Ties go to the decision listed first in
+    ``decisions``, so with the default order the rules win ties with ``"thresholds"``.
+    Cross-fitting cannot see one thing: the cut points are fitted to the fold models'
+    probabilities and applied to the refitted model's. A model whose probabilities
+    change with the amount of data (a network trained for a fixed number of epochs
+    takes more steps on all the data) can make them fit worse than their score says.
     A fold whose training part lacks a class gives it probability 0.
 
     Examples
@@ -355,6 +399,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             self.estimator_ = self.estimator
             ordinal = self._ordinal_order(self.estimator_, labels, y)
             oof = _proba_in_order(self.estimator_, X, ordinal)
+            fold_of = np.zeros(len(labels), dtype=np.int64)
         else:
             splits = self._splits(X, labels, groups)
             jobs = [np.arange(len(labels))] if self.refit else []
@@ -367,16 +412,22 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             self.estimator_ = fitted[0]
             ordinal = self._ordinal_order(self.estimator_, labels, y)
             oof = np.full((len(labels), len(ordinal)), np.nan)
-            for estimator, (_, test) in zip(folds, splits, strict=True):
+            # The fold whose model predicted each sample: the cut points are cross-fitted
+            # across these folds.
+            fold_of = np.full(len(labels), -1, dtype=np.int64)
+            for fold, (estimator, (_, test)) in enumerate(zip(folds, splits, strict=True)):
                 oof[test] = _proba_in_order(estimator, _safe_indexing(X, test), ordinal)
+                fold_of[test] = fold
             scored = ~np.isnan(oof[:, 0])
-            oof, labels = oof[scored], labels[scored]
+            oof, labels, fold_of = oof[scored], labels[scored], fold_of[scored]
+            if groups is not None:
+                groups = _safe_indexing(groups, np.flatnonzero(scored))
             if weights is not None:
                 weights = weights[scored]
         self.ordinal_classes_ = ordinal
         self._encoding_ = OrdinalEncoding(ordinal)
         self.classes_ = self._encoding_.classes
-        self._choose(decisions, scorer, oof, labels, weights)
+        self._choose(decisions, scorer, oof, labels, weights, fold_of, groups)
         copy_input_attributes(self, self.estimator_)
         return self
 
@@ -394,21 +445,36 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
                 f"{format_labels(ordinal)}."
             )
 
-    def _choose(self, decisions, scorer, oof: np.ndarray, labels: np.ndarray, weights) -> None:
+    def _choose(
+        self, decisions, scorer, oof: np.ndarray, labels: np.ndarray, weights, fold_of, groups
+    ) -> None:
         true_index = self._encoding_.encode(labels)
-        score_fn, max_candidates = self._index_scorer(scorer, oof, labels, true_index, weights)
-        scores, self.thresholds_ = [], None
+        score_on, cheap = self._index_scorer(scorer, oof, labels, true_index, weights)
+        max_candidates = _MAX_CUT_CANDIDATES if cheap else _MAX_CUT_CANDIDATES_GENERIC_SCORER
+        all_rows = np.arange(len(labels))
+        score_fn = score_on(all_rows)
+        scores, train_scores, self.thresholds_ = [], [], None
         for decision in decisions:
             if decision == "thresholds":
-                self.thresholds_, score = fit_thresholds(
-                    expected_index(oof),
-                    len(self.ordinal_classes_),
-                    score_fn,
-                    max_candidates=max_candidates,
+                num_classes = len(self.ordinal_classes_)
+                mean_index = expected_index(oof)
+                self.thresholds_, train_score = fit_thresholds(
+                    mean_index, num_classes, score_fn, max_candidates=max_candidates
+                )
+                partitions = cross_fit_partitions(
+                    fold_of,
+                    true_index,
+                    mean_index,
+                    groups,
+                    n_repeats=_CROSS_FIT_REPEATS if cheap else _CROSS_FIT_REPEATS_GENERIC_SCORER,
+                )
+                score = _cross_fitted_score(
+                    mean_index, num_classes, score_on, partitions, max_candidates
                 )
             else:
-                score = score_fn(predict_index(oof, decision))
+                score = train_score = score_fn(predict_index(oof, decision))
             scores.append(float(score))
+            train_scores.append(float(train_score))
         scores = np.asarray(scores)
         best = int(np.argmax(scores))  # first of equal scores
         self.best_decision_ = decisions[best]
@@ -419,32 +485,56 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             "decision": np.asarray(decisions, dtype=object),
             "score": scores,
             "rank_score": rank,
+            "train_score": np.asarray(train_scores),
         }
 
     def _index_scorer(self, scorer, oof, labels, true_index, weights):
-        """``score(pred_index) -> float`` for predicted ordinal indices on the OOF data
-        (weighted by ``weights`` unless None), and the number of cut-point candidates
-        worth its cost."""
-        weighting = {} if weights is None else {"sample_weight": weights}
+        """``score_on(rows)``, which returns ``score(pred_index) -> float`` for predicted
+        ordinal indices of the OOF samples ``rows`` (weighted by ``weights`` unless
+        None), and whether a score is cheap (computed on indices directly, not through
+        a full scorer call), which decides how many cut points are worth trying."""
+        cheap = True
         if isinstance(scorer, ClassIndexScorer) and scorer.response_method == "predict":
             # The same computation as ClassIndexScorer.__call__, on indices directly.
             kwargs = {"n_classes": len(self.ordinal_classes_)} if scorer.pass_n_classes else {}
-            kwargs.update(weighting)
             sign = 1.0 if scorer.greater_is_better else -1.0
-            return (
-                lambda index: sign * float(scorer.metric(true_index, index, **kwargs)),
-                _MAX_CUT_CANDIDATES,
-            )
-        proba_sorted = self._encoding_.to_sorted_columns(oof)
-        placeholder = np.zeros((len(labels), 1))
 
-        def score(index):
-            stand_in = _DecidedLabels()._set(
-                self.ordinal_classes_, self._encoding_.decode(index), proba_sorted
-            )
-            return float(scorer(stand_in, placeholder, labels, **weighting))
+            def score_rows(rows, weighting):
+                truth = true_index[rows]
+                return lambda index: (
+                    sign * float(scorer.metric(truth, index, **kwargs, **weighting))
+                )
 
-        return score, _MAX_CUT_CANDIDATES_GENERIC_SCORER
+        else:
+            cheap = False
+            proba_sorted = self._encoding_.to_sorted_columns(oof)
+
+            def score_rows(rows, weighting):
+                truth, proba, placeholder = (
+                    labels[rows],
+                    proba_sorted[rows],
+                    np.zeros((len(rows), 1)),
+                )
+
+                def score(index):
+                    stand_in = _DecidedLabels()._set(
+                        self.ordinal_classes_, self._encoding_.decode(index), proba
+                    )
+                    return float(scorer(stand_in, placeholder, truth, **weighting))
+
+                return score
+
+        def score_on(rows):
+            if weights is None:
+                return score_rows(rows, {})
+            if weights[rows].sum() <= 0 < weights.sum():
+                # Folds without weight prefer no decision: every index scores the same,
+                # so cut points fitted on them stay where they start. (No weight at all
+                # goes to the scorer, which raises.)
+                return lambda index: 0.0
+            return score_rows(rows, {"sample_weight": weights[rows]})
+
+        return score_on, cheap
 
     # ----------------------------------------------------------------- predict
     def predict_proba_ordinal(self, X) -> np.ndarray:
