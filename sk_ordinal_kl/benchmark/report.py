@@ -73,7 +73,7 @@ CONFORMAL_NOTE = (
 MIN_DECIDABLE_PAIRS = 6
 
 #: Methods every other method is tested against (paired Wilcoxon, W/T/L).
-REFERENCES = ("ce_kl", "ce_kl_rule")
+REFERENCES = ("ce_kl", "ce_kl_rule", "tabm_kl_rule")
 
 
 def _fmt(mean: float, half: float, digits: int = 3) -> str:
