@@ -33,6 +33,8 @@ SCRIPTS = {
     "scaling": "bench_scaling.py",
     "parallel_search": "bench_parallel_search.py",
     "compile": "bench_compile.py",
+    "grid_search": "bench_grid_search.py",
+    "tabm_fit": "bench_tabm_fit.py",
 }
 
 # Options beyond the common ones: the MLPClassifier comparison also reports the test MSE

@@ -115,12 +115,13 @@ class TabMNet(nn.Module):
 
     The estimator fills in ``in_features``, ``num_classes``, ``columns`` and ``bins``
     from the training data (:meth:`data_kwargs`); set the others through
-    ``module__*``. Defaults follow the TabM paper's recommended configuration
-    (TabM with piecewise-linear embeddings, version "B": 2 blocks, dropout 0.1,
-    ``d_embedding=16``) except where its cost on a CPU was measured to be too high
-    for a default: ``k=8`` members instead of 32, blocks 256 wide instead of 512 and
-    24 bins instead of 48 (``benchmarks/bench_tabm_fit.py`` times a fit). Raise them
-    on a GPU.
+    ``module__*``. The architecture is the TabM paper's recommended one (TabM with
+    piecewise-linear embeddings, version "B", 2 blocks); its sizes (``k=32``, blocks of
+    512, dropout 0.1, 16-dimensional embeddings of 48 bins) cost several times more
+    per fit than a CPU default allows. These defaults were chosen among seven smaller
+    configurations on three mixed-type tables
+    (``python -m sk_ordinal_kl.benchmark.tabm_defaults``): the cheapest one, level with
+    the best on two of them. Raise them on a GPU.
 
     Parameters
     ----------
@@ -137,11 +138,11 @@ class TabMNet(nn.Module):
         Number of ensemble members.
     n_blocks : int, default=2
         Hidden blocks of each member.
-    d_block : int, default=256
+    d_block : int, default=128
         Width of the hidden blocks.
-    dropout : float, default=0.1
+    dropout : float, default=0.0
         Dropout after each block (each member draws its own mask).
-    d_embedding : int, default=16
+    d_embedding : int, default=8
         Size of each column's embedding.
     n_bins : int, default=24
         Bins per embedded column; used by :meth:`data_kwargs`.

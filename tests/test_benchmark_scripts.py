@@ -27,3 +27,23 @@ def test_criterion_script_reports_its_ratios(tmp_path):
     ours, loop = payload["tables"][0]["rows"][0][-1].split(" / ")
     assert float(ours) == float(loop)
     assert payload["environment"]["command"].startswith("python benchmarks/bench_criterion.py")
+
+
+def test_grid_search_and_tabm_fit_scripts_report_their_checks(tmp_path):
+    expected = {
+        "bench_grid_search.py": {
+            "OrdinalKLClassifierCV / GridSearchCV",
+            "test MSE, batched / GridSearchCV - 1",
+        },
+        "bench_tabm_fit.py": {"tabm fit (s)"},
+    }
+    for script, names in expected.items():
+        out = tmp_path / f"{script}.json"
+        command = [sys.executable, str(BENCHMARKS / script), "--quick", "--repeats", "1"]
+        subprocess.run(
+            [*command, "--json", str(out)], check=True, capture_output=True, timeout=600
+        )
+        payload = json.loads(out.read_text())
+        assert {c["name"] for c in payload["checks"]} == names
+        assert all(c["value"] == c["value"] for c in payload["checks"])  # no NaN
+        assert payload["tables"] and payload["tables"][0]["rows"]
