@@ -45,10 +45,9 @@ def _import_tabm():
 
 
 def _column_values(X, j: int) -> np.ndarray:
-    column = X[:, j]
-    if hasattr(column, "toarray"):  # a scipy sparse column
-        column = column.toarray()
-    return np.asarray(column, dtype=np.float64).ravel()
+    if hasattr(X, "toarray"):  # scipy sparse: older sparse arrays cannot slice 1-D columns
+        return X[:, [j]].toarray().astype(np.float64).ravel()
+    return np.asarray(X[:, j], dtype=np.float64).ravel()
 
 
 def embedded_columns(X, min_distinct: int = 3) -> np.ndarray:
