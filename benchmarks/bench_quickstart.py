@@ -1,6 +1,6 @@
 """Wall time of the README quickstart, run as a newcomer runs it (a fresh process).
 
-The README promises that the quickstart (GridSearchCV over alpha, sigma and the decision
+The README promises that the quickstart (OrdinalKLClassifierCV over alpha, sigma and the
 rule, then cross_val_score) runs in at most 15 s on 2 cores. This script extracts the
 code block from README.md, runs it ``--repeats`` times in fresh interpreters and prints
 each time and the median, plus the ratio to the 15 s budget.

@@ -212,7 +212,7 @@ def test_readme_quickstart_runs():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     code = re.search(r"## Quickstart\n\n```python\n(.*?)```", readme, re.S).group(1)
-    code += "\nassert search.best_estimator_[-1].ordinal_classes_.tolist() == [0, 1, 2, 3, 4]\n"
+    code += "\nassert search[-1].ordinal_classes_.tolist() == [0, 1, 2, 3, 4]\n"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
 
 
