@@ -263,10 +263,10 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         Keyword arguments of ``torch.load`` in :meth:`load_params`.
     num_threads : int, "auto" or None, default="auto"
         torch intra-op threads while fitting and predicting (the previous setting is
-        restored afterwards). ``"auto"`` uses one thread for the default tabular MLP
-        on the CPU, whose small matrix products run slower, and far slower on a busy
-        machine, when split over threads; other modules keep torch's setting, as does
-        None.
+        restored afterwards). ``"auto"`` uses one thread for the built-in tabular
+        networks (``"mlp"``, ``"tabm"``) on the CPU, whose small matrix products run
+        slower, and far slower on a busy machine, when split over threads; other
+        modules keep torch's setting, as does None.
     **kwargs
         Any other :class:`skorch.NeuralNet` parameter routed by prefix
         (``iterator_train__*``, ``module__hidden_units``, ``module__dropout``,
@@ -516,11 +516,10 @@ class OrdinalKLClassifier(NeuralNetClassifier):
         """``early_stopping`` resolved: ``"auto"`` is on for TabM, off otherwise."""
         if isinstance(self.early_stopping, str):  # "auto"; anything else fails validation
             module = self._module_class()
-            return (
-                self.early_stopping == "auto"
-                and isinstance(module, type)
-                and issubclass(module, TabMNet)
+            is_tabm = isinstance(module, TabMNet) or (
+                isinstance(module, type) and issubclass(module, TabMNet)
             )
+            return self.early_stopping == "auto" and is_tabm
         return self.early_stopping is True
 
     def _validate_X(self, X, *, reset: bool):

@@ -28,16 +28,19 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, indexable
+from skorch.callbacks import EarlyStopping
 
 from ._compat import Interval, validate_parameter_constraints
 from ._meta import copy_input_attributes, require_y
 from .classifier import OrdinalKLClassifier
 from .decision import PREDICTION_RULES, predict_index
 from .labels import OrdinalEncoding, check_labels, resolve_ordinal_classes
+from .losses import GaussianKLCrossEntropy
 from .losses._grid import GaussianKLGridCrossEntropy
 from .metrics import neg_mse_class_index_scorer
-from .modules import StackedMLP
+from .modules import StackedMLP, TabularMLP
 
 __all__ = ["OrdinalKLClassifierCV"]
 
@@ -110,6 +113,16 @@ def _fit_fold(net, X, y, sample_weight, train, test):
     return net.predict_proba_members(_safe_indexing(X, test)), seconds
 
 
+def _refits(search) -> bool:
+    """The prediction methods exist only with ``refit=True`` (as in scikit-learn's searches)."""
+    if not search.refit:
+        raise AttributeError(
+            "This OrdinalKLClassifierCV has refit=False: it keeps search results only. "
+            "Refit the best parameters (best_params_) yourself."
+        )
+    return True
+
+
 class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
     """:class:`OrdinalKLClassifier` with α, σ and the decision rule chosen by cross-validation,
     the whole grid trained as one batched network per fold.
@@ -128,9 +141,10 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
     estimator : OrdinalKLClassifier, default=None
         Template for every fit (epochs, batch size, learning rate, ``module__hidden_units``,
         ``random_state``, ...); None is ``OrdinalKLClassifier()``. Its network must be the
-        default MLP, without early stopping (a member stopping on its own is not
+        default MLP and its criterion the default ``GaussianKLCrossEntropy``, without
+        early stopping or a validation split (a member stopping on its own is not
         supported); its ``alpha``, ``sigma`` and ``prediction`` are replaced by the
-        grid's.
+        grid's. Other set-ups raise a ``ValueError``: use ``GridSearchCV`` for them.
     alphas : sequence of float, default=(0.5, 1, 2)
         KL weights to try (>= 0).
     sigmas : sequence of float, default=(0.5, 1, 2)
@@ -140,8 +154,8 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
     cv : int, cross-validation generator or iterable, default=3
         Folds, as in scikit-learn (an int is a stratified K-fold, unshuffled).
     scoring : str or callable, default=neg_mse_class_index_scorer
-        Scorer of the held-out decisions (greater is better); scored without weights, as
-        ``GridSearchCV`` does.
+        Scorer of the held-out decisions (greater is better), given the held-out rows'
+        ``sample_weight`` when ``fit`` gets one.
     refit : bool, default=True
         Refit the best candidate alone on all rows (``best_estimator_``); False keeps only
         the search results (no ``predict``).
@@ -222,15 +236,27 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------ checks
     def _template(self) -> OrdinalKLClassifier:
         estimator = OrdinalKLClassifier() if self.estimator is None else self.estimator
-        if estimator.module not in (None, "mlp"):
+        if not (estimator.module in (None, "mlp") or estimator.module is TabularMLP):
             raise ValueError(
                 "OrdinalKLClassifierCV trains the default MLP as a batched grid; got "
                 f"module={estimator.module!r}. Use GridSearchCV for other networks."
             )
-        if estimator.early_stopping is True:
+        if estimator.criterion is not GaussianKLCrossEntropy:
             raise ValueError(
-                "OrdinalKLClassifierCV does not support early_stopping=True (each member "
-                "would need to stop on its own); use a fixed max_epochs."
+                "OrdinalKLClassifierCV trains the grid of GaussianKLCrossEntropy (CE + alpha "
+                f"KL); got criterion={estimator.criterion!r}. Use GridSearchCV for other "
+                "criteria."
+            )
+        stoppers = (
+            [cb for cb in (estimator.callbacks or ()) if isinstance(cb, EarlyStopping)]
+            if isinstance(estimator.callbacks, list | tuple)
+            else []
+        )
+        if estimator.early_stopping is True or estimator.train_split is not None or stoppers:
+            raise ValueError(
+                "OrdinalKLClassifierCV does not support early stopping or a validation "
+                "split (early_stopping=True, train_split, an EarlyStopping callback): each "
+                "member would need to stop on its own. Use a fixed max_epochs."
             )
         return estimator
 
@@ -255,7 +281,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         return rules
 
     # ------------------------------------------------------------- fit
-    def fit(self, X, y, sample_weight=None) -> OrdinalKLClassifierCV:
+    def fit(self, X, y, sample_weight=None, groups=None) -> OrdinalKLClassifierCV:
         """Score every (α, σ, rule) by cross-validation, then refit the best.
 
         Parameters
@@ -265,7 +291,10 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             Labels; an ordered pandas Categorical gives the order.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples in every fit's loss.
+            Weights of the samples in every fit's loss, and in the scoring of each
+            held-out fold.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group-aware ``cv`` (``GroupKFold``, ...).
 
         Returns
         -------
@@ -289,9 +318,11 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float64)
         X, labels, sample_weight = indexable(X, labels, sample_weight)
+        if self.n_jobs == 0:
+            raise ValueError("n_jobs=0 has no meaning; use None, a positive count or -1.")
         scorer = check_scoring(template, scoring=self.scoring)
         cv = check_cv(self.cv, labels, classifier=True)
-        folds = list(cv.split(X, labels))
+        folds = list(cv.split(X, labels, groups))
         net = _grid_net(template, candidates, ordinal)
         fitted = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_fold)(clone(net), X, labels, sample_weight, train, test)
@@ -300,10 +331,11 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         scores = np.empty((len(candidates) * len(rules), len(folds)))
         for split, ((proba, _), (_, test)) in enumerate(zip(fitted, folds, strict=True)):
             X_test, y_test = _safe_indexing(X, test), labels[test]
+            weight = {} if sample_weight is None else {"sample_weight": sample_weight[test]}
             for m in range(len(candidates)):
                 for r, rule in enumerate(rules):
                     view = _HeldOutPredictions(proba[:, m], encoding, rule)
-                    scores[m * len(rules) + r, split] = scorer(view, X_test, y_test)
+                    scores[m * len(rules) + r, split] = scorer(view, X_test, y_test, **weight)
         self._store_results(candidates, rules, scores)
         self.fold_fit_times_ = [seconds for _, seconds in fitted]
         self.n_splits_ = len(folds)
@@ -343,12 +375,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
 
     # ---------------------------------------------------------- predict
     def _fitted_estimator(self) -> OrdinalKLClassifier:
-        check_is_fitted(self, "cv_results_")
-        if not self.refit:
-            raise AttributeError(
-                "This OrdinalKLClassifierCV was fitted with refit=False: it has search "
-                "results only. Refit the best parameters (best_params_) yourself."
-            )
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_
 
     @property
@@ -363,6 +390,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "cv_results_")
         return self._encoding_.ordinal_classes
 
+    @available_if(_refits)
     def predict(self, X) -> np.ndarray:
         """Labels of the refitted best candidate under its rule.
 
@@ -378,6 +406,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         """
         return self._fitted_estimator().predict(X)
 
+    @available_if(_refits)
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities of the refitted best candidate, columns in ``classes_``.
 
@@ -393,6 +422,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         """
         return self._fitted_estimator().predict_proba(X)
 
+    @available_if(_refits)
     def predict_proba_ordinal(self, X) -> np.ndarray:
         """Class probabilities of the refitted best candidate, columns in ordinal order.
 

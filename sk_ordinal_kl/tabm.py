@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Sequence
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,11 @@ def _column_values(X, j: int) -> np.ndarray:
     return np.asarray(X[:, j], dtype=np.float64).ravel()
 
 
+def _check_count(name: str, value, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
+
+
 def embedded_columns(X, min_distinct: int = 3) -> np.ndarray:
     """Positions of the columns that get a numeric embedding.
 
@@ -75,8 +81,7 @@ def embedded_columns(X, min_distinct: int = 3) -> np.ndarray:
     >>> embedded_columns(X)
     array([1, 2])
     """
-    if int(min_distinct) < 3:
-        raise ValueError(f"min_distinct must be an integer >= 3, got {min_distinct!r}.")
+    _check_count("min_distinct", min_distinct, 3)
     keep = [
         j for j in range(X.shape[1]) if np.unique(_column_values(X, j)).size >= int(min_distinct)
     ]
@@ -176,6 +181,15 @@ class TabMNet(nn.Module):
     ):
         super().__init__()
         tabm, rtdl = _import_tabm()
+        for name, value, low in (
+            ("k", k, 1),
+            ("n_blocks", n_blocks, 1),
+            ("d_block", d_block, 1),
+            ("d_embedding", d_embedding, 1),
+            ("n_bins", n_bins, 2),
+            ("min_distinct", min_distinct, 3),
+        ):
+            _check_count(name, value, low)
         in_features = int(in_features)
         embedded = torch.as_tensor(np.asarray(columns, dtype=np.int64).reshape(-1))
         if embedded.numel() and (embedded.min() < 0 or embedded.max() >= in_features):
@@ -213,7 +227,14 @@ class TabMNet(nn.Module):
 
     @classmethod
     def data_kwargs(
-        cls, X, y=None, *, n_bins: int = 24, min_distinct: int = 3, **_: Any
+        cls,
+        X,
+        y=None,
+        *,
+        n_bins: int = 24,
+        min_distinct: int = 3,
+        columns: Sequence[int] | None = None,
+        **_: Any,
     ) -> dict[str, Any]:
         """Constructor arguments that come from the training rows.
 
@@ -232,6 +253,9 @@ class TabMNet(nn.Module):
             Bins per embedded column.
         min_distinct : int, default=3
             Fewest distinct values of an embedded column.
+        columns : sequence of int, default=None
+            The columns to embed, when the user chose them (``module__columns``); by
+            default those with at least ``min_distinct`` values.
         **_ : dict
             Other ``module__*`` values (ignored).
 
@@ -241,7 +265,12 @@ class TabMNet(nn.Module):
             ``in_features``, ``columns`` (positions of the embedded columns) and
             ``bins`` (their bin edges).
         """
-        columns = embedded_columns(X, min_distinct)
+        _check_count("n_bins", n_bins, 2)
+        if columns is None:
+            columns = embedded_columns(X, min_distinct)
+        columns = np.asarray(columns, dtype=np.int64).reshape(-1)
+        if columns.size and (columns.min() < 0 or columns.max() >= X.shape[1]):
+            raise ValueError(f"columns must be positions in 0..{X.shape[1] - 1}.")
         return {"in_features": X.shape[1], "columns": columns, "bins": _bins(X, columns, n_bins)}
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:

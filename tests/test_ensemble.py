@@ -327,3 +327,25 @@ def test_tabm_on_sparse_X_is_tabm_on_dense_X(ordinal_data):
     sparse.fit(sp.csr_matrix(X), y)
     np.testing.assert_array_equal(sparse.module_.embedded_columns.numpy(), [0, 2, 3, 4])
     np.testing.assert_array_equal(sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X))
+
+
+def test_tabm_checks_its_sizes_and_takes_the_users_columns(ordinal_data):
+    X, y = ordinal_data
+    for params, message in (
+        ({"module__k": 1.5}, "k must be an integer"),
+        ({"module__n_bins": 1}, "n_bins must be an integer >= 2"),
+        ({"module__columns": [0, 9]}, "columns must be positions"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            OrdinalKLClassifier(module="tabm", max_epochs=1, **params).fit(X, y)
+    clf = OrdinalKLClassifier(module="tabm", max_epochs=1, module__columns=[0, 3], **SMALL_TABM)
+    np.testing.assert_array_equal(clf.fit(X, y).module_.embedded_columns.numpy(), [0, 3])
+    assert len(clf.module_.embeddings.impl.weight) == 2
+
+
+def test_early_stopping_auto_is_on_for_a_tabm_instance(ordinal_data):
+    X, y = ordinal_data
+    kwargs = TabMNet.data_kwargs(X.astype(np.float32), None, n_bins=4)
+    net = TabMNet(**kwargs, num_classes=4, k=2, d_block=8)
+    clf = OrdinalKLClassifier(module=net, max_epochs=2, classes=[0, 1, 2, 3]).fit(X, y)
+    assert "valid_loss" in clf.history[-1]

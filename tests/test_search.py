@@ -11,9 +11,11 @@ import torch
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
 
 from sk_ordinal_kl import OrdinalKLClassifier, OrdinalKLClassifierCV
-from sk_ordinal_kl.losses import GaussianKLCrossEntropy, GaussianKLGridCrossEntropy
+from sk_ordinal_kl.losses import DLDLv2Loss, GaussianKLCrossEntropy, GaussianKLGridCrossEntropy
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 from sk_ordinal_kl.modules import StackedMLP, TabularMLP
 
@@ -184,7 +186,14 @@ def test_sample_weight_reaches_every_fit(ordinal_data):
     ("params", "message"),
     [
         ({"estimator": OrdinalKLClassifier(module="tabm")}, "default MLP"),
-        ({"estimator": OrdinalKLClassifier(early_stopping=True)}, "early_stopping"),
+        ({"estimator": OrdinalKLClassifier(criterion=DLDLv2Loss)}, "criterion"),
+        ({"estimator": OrdinalKLClassifier(early_stopping=True)}, "early stopping"),
+        ({"estimator": OrdinalKLClassifier(train_split=ValidSplit(5))}, "train_split"),
+        (
+            {"estimator": OrdinalKLClassifier(callbacks=[EarlyStopping(patience=1)])},
+            "EarlyStopping",
+        ),
+        ({"n_jobs": 0}, "n_jobs"),
         ({"alphas": ()}, "alphas must hold"),
         ({"alphas": (-1.0,)}, "alpha"),
         ({"sigmas": (0.0,)}, "sigma"),
@@ -205,5 +214,34 @@ def test_refit_false_keeps_results_only(ordinal_data):
     ).fit(X, y)
     assert set(search.best_params_) == {"alpha", "sigma", "prediction"}
     assert not hasattr(search, "best_estimator_")
-    with pytest.raises(AttributeError, match="refit=False"):
+    assert not hasattr(search, "predict") and not hasattr(search, "predict_proba")
+    with pytest.raises(AttributeError):
         search.predict(X)
+
+
+def test_groups_and_weighted_scoring(ordinal_data):
+    from sklearn.model_selection import GroupKFold
+
+    X, y = ordinal_data
+    groups = np.arange(len(y)) % 6
+    weight = np.linspace(0.5, 2.0, len(y))
+    calls = []
+
+    def scorer(estimator, X_test, y_test, sample_weight=None):
+        calls.append((len(y_test), sample_weight))
+        return 0.0
+
+    search = OrdinalKLClassifierCV(
+        OrdinalKLClassifier(module=TabularMLP, max_epochs=1),
+        alphas=(1.0,),
+        sigmas=(1.0,),
+        predictions=("mean",),
+        cv=GroupKFold(3),
+        scoring=scorer,
+    ).fit(X, y, sample_weight=weight, groups=groups)
+    assert search.n_splits_ == 3
+    for (_, test), (n_rows, received) in zip(
+        GroupKFold(3).split(X, y, groups), calls, strict=True
+    ):
+        assert n_rows == len(test)
+        np.testing.assert_array_equal(received, weight[test])

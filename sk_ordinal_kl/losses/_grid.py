@@ -14,7 +14,9 @@ would (see :class:`~sk_ordinal_kl.OrdinalKLClassifierCV`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from numbers import Real
 
 import torch
 from torch import nn
@@ -30,6 +32,19 @@ from ._soft_target import GaussianKLCrossEntropy
 __all__ = ["GaussianKLGridCrossEntropy"]
 
 
+def _check_values(name: str, values: list, valid, condition: str) -> None:
+    for value in values:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, Real)
+            or not math.isfinite(value)
+            or not valid(value)
+        ):
+            raise ValueError(
+                f"every value of {name} must be a finite number {condition}, got {value!r}."
+            )
+
+
 class GaussianKLGridCrossEntropy(nn.Module):
     """``sum_m [CE(q_m, y) + alpha_m KL(p_{sigma_m}(y) || q_m)]`` over ``k`` members.
 
@@ -40,7 +55,7 @@ class GaussianKLGridCrossEntropy(nn.Module):
     sigmas : sequence of float
         Gaussian width of each member (> 0), as long as ``alphas``.
     num_classes : int
-        Number of ordered classes ``K``.
+        Number of ordered classes ``K`` (required; the estimator fills it in).
     reduction : {"mean", "sum", "none"}, default="mean"
         Per member, as in :class:`GaussianKLCrossEntropy` (weighted by ``sample_weight``);
         the members' values are then summed (``"none"``: shape ``(B, k)``).
@@ -68,6 +83,12 @@ class GaussianKLGridCrossEntropy(nn.Module):
             raise ValueError(
                 f"alphas and sigmas must be non-empty and of one length, got {len(alphas)} "
                 f"and {len(sigmas)}."
+            )
+        _check_values("alphas", alphas, lambda v: v >= 0, ">= 0")
+        _check_values("sigmas", sigmas, lambda v: v > 0, "> 0")
+        if num_classes is None:
+            raise ValueError(
+                "num_classes must be given (OrdinalKLClassifier fills it in from the data)."
             )
         if reduction not in ("mean", "sum", "none"):
             raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}.")
