@@ -24,6 +24,7 @@ from typing import ClassVar
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
@@ -84,7 +85,7 @@ class _HeldOutPredictions(ClassifierMixin, BaseEstimator):
 
 def _grid_net(estimator: OrdinalKLClassifier, candidates, classes) -> OrdinalKLClassifier:
     """``estimator`` with the stacked module and the grid criterion of ``candidates``."""
-    module_params = estimator.get_params_for("module")
+    # clone keeps the template's module__* values (hidden_units, dropout) as they are.
     net = clone(estimator).set_params(
         module=StackedMLP,
         criterion=GaussianKLGridCrossEntropy,
@@ -97,9 +98,6 @@ def _grid_net(estimator: OrdinalKLClassifier, candidates, classes) -> OrdinalKLC
     )
     if estimator.num_threads == "auto":
         net.set_params(num_threads=1)  # small matrix products: one thread is fastest
-    for name in ("hidden_units", "dropout"):
-        if name in module_params:
-            net.set_params(**{f"module__{name}": module_params[name]})
     return net
 
 
@@ -247,12 +245,9 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
                 f"KL); got criterion={estimator.criterion!r}. Use GridSearchCV for other "
                 "criteria."
             )
-        stoppers = (
-            [cb for cb in (estimator.callbacks or ()) if isinstance(cb, EarlyStopping)]
-            if isinstance(estimator.callbacks, list | tuple)
-            else []
-        )
-        if estimator.early_stopping is True or estimator.train_split is not None or stoppers:
+        callbacks = estimator.callbacks if isinstance(estimator.callbacks, list | tuple) else ()
+        stops = any(isinstance(cb, EarlyStopping) for cb in callbacks)
+        if estimator.early_stopping is True or estimator.train_split is not None or stops:
             raise ValueError(
                 "OrdinalKLClassifierCV does not support early stopping or a validation "
                 "split (early_stopping=True, train_split, an EarlyStopping callback): each "
@@ -265,10 +260,10 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         for name, values in (("alphas", alphas), ("sigmas", sigmas)):
             if not values:
                 raise ValueError(f"{name} must hold at least one value.")
-        # Each value is validated by the criterion, with the message of a lone fit.
-        GaussianKLGridCrossEntropy(alphas, [sigmas[0]] * len(alphas), num_classes=2)
-        GaussianKLGridCrossEntropy([alphas[0]] * len(sigmas), sigmas, num_classes=2)
-        return [(float(a), float(s)) for a in alphas for s in sigmas]
+        candidates = [(a, s) for a in alphas for s in sigmas]
+        # The grid criterion validates every value, naming alphas or sigmas.
+        GaussianKLGridCrossEntropy(*zip(*candidates, strict=True), num_classes=2)
+        return [(float(a), float(s)) for a, s in candidates]
 
     def _rules(self) -> list[str]:
         rules = list(self.predictions)
@@ -352,11 +347,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         ]
         mean = scores.mean(axis=1)
         # Rank as scikit-learn's searches do: 1 is best, ties share the lowest rank.
-        order = np.argsort(-mean, kind="stable")
-        rank = np.empty(len(mean), dtype=np.int32)
-        rank[order] = np.arange(1, len(mean) + 1)
-        for value in np.unique(mean):
-            rank[mean == value] = rank[mean == value].min()
+        rank = rankdata(-mean, method="min").astype(np.int32)
         results = {
             "params": params,
             "param_alpha": np.array([p["alpha"] for p in params]),
@@ -369,7 +360,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
             mean_test_score=mean, std_test_score=scores.std(axis=1), rank_test_score=rank
         )
         self.cv_results_ = results
-        self.best_index_ = int(order[0])
+        self.best_index_ = int(np.argmax(mean))  # the first of tied best, as rank 1
         self.best_score_ = float(mean[self.best_index_])
         self.best_params_ = dict(params[self.best_index_])
 

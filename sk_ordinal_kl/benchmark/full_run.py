@@ -1,7 +1,11 @@
 """The committed full benchmark run: three invocations of the benchmark sharing one cache.
 
-``python -m sk_ordinal_kl.benchmark.full_run --orreview ../shared/datasets
---tabular ../shared/datasets-tabular`` regenerates ``docs/benchmark_results/``:
+``python -m sk_ordinal_kl.benchmark.full_run --orreview ORREVIEW_DIR --tabular CSV_DIR``
+regenerates ``docs/benchmark_results/``. ``ORREVIEW_DIR`` holds the orreview datasets in
+their published holdout format (one folder per dataset, read by
+:func:`~sk_ordinal_kl.datasets.load_orreview_holdout`) and ``CSV_DIR`` the mixed-type CSV
+datasets (``<name>/<name>.csv`` with ``<name>.json``, read by
+:func:`~sk_ordinal_kl.datasets.load_tabular_csv`); neither ships with the package.
 
 * ``main/`` — every default method on all 10 orreview datasets (the first
   ``ORREVIEW_HOLDOUTS`` published holdouts of each) and the CSV datasets
