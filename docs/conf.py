@@ -237,8 +237,15 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
+def _public_bases(app, name, obj, options, bases):
+    """Show only public bases: the estimator's private mixins (``sk_ordinal_kl._*``
+    modules) are an implementation detail of the skorch subclass."""
+    bases[:] = [b for b in bases if not getattr(b, "__module__", "").startswith("sk_ordinal_kl._")]
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_request_methods)
+    app.connect("autodoc-process-bases", _public_bases)
     # Before numpydoc (priority 500) reformats the docstring.
     app.connect("autodoc-process-docstring", _literal_shape_names, priority=100)
     app.connect("source-read", _repository_paths)

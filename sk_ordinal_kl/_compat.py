@@ -188,3 +188,75 @@ def _find_log_softmax_backward() -> Callable:
 
 
 log_softmax_backward = _find_log_softmax_backward()
+
+
+# --------------------------------------------------------------------------- #
+# The estimator (classifier area): skorch's component bookkeeping and hooks
+# --------------------------------------------------------------------------- #
+__all__ += ["SKORCH_PER_BATCH_METHODS", "public_param_names", "registered_names"]
+
+# skorch's methods that one training batch runs through. An epoch in which none of
+# them is customised runs as a plain loop (``sk_ordinal_kl._plain_epoch``); three are
+# private skorch methods, so the names live here, where a test checks them.
+SKORCH_PER_BATCH_METHODS = (
+    "train_step",
+    "train_step_single",
+    "get_train_step_accumulator",
+    "infer",
+    "get_loss",
+    "_zero_grad_optimizer",
+    "_step_optimizer",
+    "_set_training",
+    "notify",
+    "on_batch_begin",
+    "on_batch_end",
+    "on_grad_computed",
+)
+
+
+_REGISTRIES = ("modules", "criteria", "optimizers")
+
+
+def registered_names(net: NeuralNet, kind: str) -> list[str]:
+    """Names of the modules, criteria or optimizers ``net`` registered.
+
+    skorch records each torch component it initialises (also the extra modules and
+    optimizers a subclass sets up) in the private lists ``_modules``, ``_criteria`` and
+    ``_optimizers``, which its private ``_set_training`` hook and optimizer steps walk;
+    there is no public accessor.
+
+    Parameters
+    ----------
+    net : skorch NeuralNet
+        An initialised net.
+    kind : {"modules", "criteria", "optimizers"}
+        Which list.
+
+    Returns
+    -------
+    names : list of str
+        Without the trailing underscore: ``getattr(net, name + "_")`` is the component.
+    """
+    if kind not in _REGISTRIES:
+        raise ValueError(f"kind must be one of {_REGISTRIES}, got {kind!r}.")
+    return list(getattr(net, "_" + kind))
+
+
+def public_param_names(net: NeuralNet) -> list[str]:
+    """skorch's parameter names of ``net`` without its private bookkeeping.
+
+    skorch overrides scikit-learn's private ``_get_param_names`` (which ``get_params``,
+    and so ``clone``, reads) to list every attribute without a trailing ``_``; that
+    includes its own ``_params_to_validate``, which is no parameter.
+
+    Parameters
+    ----------
+    net : skorch NeuralNet
+        The net whose ``get_params`` is asked for, initialised or not.
+
+    Returns
+    -------
+    names : list of str
+        The names scikit-learn should treat as parameters.
+    """
+    return [name for name in NeuralNet._get_param_names(net) if not name.startswith("_")]
