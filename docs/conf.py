@@ -128,6 +128,7 @@ API_MODULES = [
     ("sk_ordinal_kl.targets", "Soft-target tables"),
     ("sk_ordinal_kl.decision", "Decision rules and tuned decisions"),
     ("sk_ordinal_kl.conformal", "Conformal prediction sets"),
+    ("sk_ordinal_kl.conformal.scores", "Conformity scores"),
     ("sk_ordinal_kl.metrics", "Ordinal metrics and scorers"),
     ("sk_ordinal_kl.datasets", "Datasets"),
     ("sk_ordinal_kl.preprocessing", "Preprocessing of mixed tabular data"),

@@ -25,6 +25,7 @@ from skorch import NeuralNet
 
 __all__ = [
     "SKORCH_STATE_SET_IN_INIT",
+    "HasMethods",
     "Interval",
     "LabelEncodedFit",
     "Options",
@@ -34,6 +35,8 @@ __all__ = [
     "label_encoded_fit",
     "log_softmax_backward",
     "reinitialize_criterion",
+    "safe_indexing",
+    "scorer_response_method",
     "skorch_default_callbacks",
     "validate_parameter_constraints",
 ]
@@ -260,3 +263,52 @@ def public_param_names(net: NeuralNet) -> list[str]:
         The names scikit-learn should treat as parameters.
     """
     return [name for name in NeuralNet._get_param_names(net) if not name.startswith("_")]
+
+
+# --------------------------------------------------------------------------- #
+# Meta-estimators (tuned decision, conformal sets)
+# --------------------------------------------------------------------------- #
+# The constraint "an object with these methods" of scikit-learn's parameter validation
+# (the private module above), as its own meta-estimators declare their ``estimator``.
+from sklearn.utils._param_validation import HasMethods  # noqa: E402
+
+
+def safe_indexing(data, rows):
+    """Rows ``rows`` of ``data`` (array, DataFrame, list, sparse matrix), as scikit-learn's
+    cross-validation takes them.
+
+    scikit-learn's ``_safe_indexing`` is private, and its public ``safe_indexing`` was
+    removed; every splitter-driven meta-estimator needs exactly what it does.
+
+    Parameters
+    ----------
+    data : array-like, DataFrame, Series, list or sparse matrix
+        What to index along its first axis.
+    rows : ndarray of int
+        Row positions.
+
+    Returns
+    -------
+    subset : same kind as ``data``
+    """
+    from sklearn.utils import _safe_indexing
+
+    return _safe_indexing(data, rows)
+
+
+def scorer_response_method(scorer):
+    """The prediction method(s) a scorer reads: a str, a tuple of str, or None if unknown.
+
+    A scorer built by ``make_scorer`` / ``get_scorer`` keeps it in the private attribute
+    ``_response_method``; the package's own scorers expose a public ``response_method``.
+
+    Parameters
+    ----------
+    scorer : callable
+        A scorer with the ``scorer(estimator, X, y)`` API.
+
+    Returns
+    -------
+    response_method : str, tuple of str or None
+    """
+    return getattr(scorer, "response_method", getattr(scorer, "_response_method", None))

@@ -195,3 +195,42 @@ def test_skorch_has_every_per_batch_method():
     for name in _compat.SKORCH_PER_BATCH_METHODS:
         assert callable(getattr(NeuralNet, name)), name
     assert "training" in inspect.signature(NeuralNet._set_training).parameters
+
+
+# --------------------------------------------------------------------------- #
+# Meta-estimators (tuned decision, conformal sets)
+# --------------------------------------------------------------------------- #
+def test_safe_indexing_takes_rows_of_arrays_frames_and_lists():
+    import pandas as pd
+    from scipy import sparse
+
+    rows = np.array([2, 0])
+    array = np.arange(8).reshape(4, 2)
+    np.testing.assert_array_equal(_compat.safe_indexing(array, rows), array[rows])
+    frame = pd.DataFrame(array, columns=["a", "b"], index=[10, 11, 12, 13])
+    taken = _compat.safe_indexing(frame, rows)
+    assert list(taken.index) == [12, 10]  # by position, not by index label
+    assert _compat.safe_indexing(["w", "x", "y", "z"], rows) == ["y", "w"]
+    matrix = _compat.safe_indexing(sparse.csr_matrix(array), rows)
+    np.testing.assert_array_equal(matrix.toarray(), array[rows])
+
+
+def test_scorer_response_method_reads_sklearn_scorers():
+    from sklearn.metrics import accuracy_score, get_scorer, make_scorer
+
+    assert _compat.scorer_response_method(get_scorer("accuracy")) == "predict"
+    assert _compat.scorer_response_method(get_scorer("neg_log_loss")) == "predict_proba"
+    both = make_scorer(accuracy_score, response_method=("decision_function", "predict"))
+    assert tuple(_compat.scorer_response_method(both)) == ("decision_function", "predict")
+    assert _compat.scorer_response_method(lambda estimator, X, y: 0.0) is None
+
+
+def test_has_methods_constraint_names_the_missing_methods():
+    from sklearn.svm import SVC
+
+    constraints = {"estimator": [_compat.HasMethods(["fit", "predict_proba"])]}
+    _compat.validate_parameter_constraints(
+        constraints, {"estimator": LogisticRegression()}, caller_name="X"
+    )
+    with pytest.raises(ValueError, match=r"'estimator' parameter of X.*'predict_proba'"):
+        _compat.validate_parameter_constraints(constraints, {"estimator": SVC()}, caller_name="X")
