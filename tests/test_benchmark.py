@@ -661,3 +661,44 @@ def test_tuned_thresholds_study_reports_every_selection(orreview_root, capsys):
     np.testing.assert_allclose(ratios, np.array(mse) / hindsight, atol=1e-3)
     assert all(v.endswith("/3") and 0 <= int(v.split("/")[0]) <= 3 for v in row[9:11])
     assert any(line.startswith("| geometric mean |") for line in lines)
+
+
+def _identity_mlp(protocol, classes, seed):
+    """A pipeline whose preprocessor learns nothing, so per-fold and once agree."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from sk_ordinal_kl import OrdinalKLClassifier
+
+    clf = OrdinalKLClassifier(
+        classes=classes,
+        max_epochs=3,
+        batch_size=16,
+        module__hidden_units=(8,),
+        module__dropout=0.0,
+        random_state=seed,
+    )
+    return Pipeline([("prep", FunctionTransformer()), ("clf", clf)])
+
+
+def test_batched_inner_search_gives_the_grid_search_rows():
+    from sk_ordinal_kl.benchmark.data import Split
+    from sk_ordinal_kl.benchmark.methods import MethodSpec, _kl_grid
+    from sk_ordinal_kl.benchmark.protocol import Protocol
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(90, 4)).astype(np.float32), columns=list("abcd"))
+    y = np.clip(np.round(X["a"].to_numpy() + X["b"].to_numpy() + 1.5), 0, 3).astype(np.int64)
+    split = Split(X, y, X, y, 4, "demo", 0)
+    protocol = Protocol(alphas=(0.5, 2.0), sigmas=(0.5, 1.5), inner_cv=3)
+    common = {"description": "demo", "grid": _kl_grid, "score_rules": True, "tune_rule": True}
+    separate = runner._inner_search(MethodSpec(_identity_mlp, **common), split, protocol, 0)
+    batched = runner._inner_search(
+        MethodSpec(_identity_mlp, **common, batched=True), split, protocol, 0
+    )
+    assert [(r["params"], r["rule"]) for r in batched] == [
+        (r["params"], r["rule"]) for r in separate
+    ]
+    np.testing.assert_allclose(
+        [r["cv_mse"] for r in batched], [r["cv_mse"] for r in separate], rtol=1e-5
+    )

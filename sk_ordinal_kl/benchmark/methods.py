@@ -84,6 +84,10 @@ class MethodSpec:
     finalize : callable or None
         ``finalize(estimator, protocol, seed) -> estimator`` applied after tuning (e.g.
         wrapping the classifier in a decision tuner).
+    batched : bool
+        The grid is ``{"alpha", "sigma"}`` of an :class:`~sk_ordinal_kl.OrdinalKLClassifier`
+        and the inner search trains it as one batched network per fold
+        (:class:`~sk_ordinal_kl.OrdinalKLClassifierCV`) instead of one fit per candidate.
 
     Examples
     --------
@@ -101,6 +105,7 @@ class MethodSpec:
     tune_rule: bool = False
     search: str | None = None
     finalize: Callable[[BaseEstimator, Protocol, int], BaseEstimator] | None = None
+    batched: bool = False
 
     def selectable_rules(self, protocol: Protocol) -> tuple[str, ...]:
         """Rules the tuned method may end with (``"predict"``: the estimator's own)."""
@@ -281,15 +286,20 @@ METHODS: dict[str, MethodSpec] = {
         tune_rule=True,
     ),
     "ce_kl": MethodSpec(
-        mlp_method, "MLP + CE+KL, alpha x sigma tuned, argmax", grid=_kl_grid, score_rules=True
+        mlp_method,
+        "MLP + CE+KL, alpha x sigma tuned (one batched network per fold), argmax",
+        grid=_kl_grid,
+        score_rules=True,
+        batched=True,
     ),
     "ce_kl_rule": MethodSpec(
         mlp_method,
-        "MLP + CE+KL, alpha x sigma x decision rule tuned",
+        "MLP + CE+KL, alpha x sigma x decision rule tuned (one batched network per fold)",
         grid=_kl_grid,
         score_rules=True,
         tune_rule=True,
         search="ce_kl",
+        batched=True,
     ),
     "ce_kl_schedule": MethodSpec(
         _schedule_method,
@@ -362,6 +372,7 @@ DECISION_METHODS: dict[str, MethodSpec] = {
         score_rules=True,
         search="ce_kl",
         finalize=_tuned_decision,
+        batched=True,
     ),
 }
 

@@ -38,6 +38,7 @@ from ..conformal import (
 from ..datasets import stratified_holdouts
 from ..decision import predict_index
 from ..labels import predict_proba_ordinal
+from ..search import OrdinalKLClassifierCV
 from .cache import cache_key, cache_path, read_cached, write_atomic
 from .data import DatasetSource, Split
 from .methods import METHODS, MethodSpec, available_methods
@@ -89,6 +90,8 @@ def _inner_search(
     spec: MethodSpec, split: Split, protocol: Protocol, seed: int
 ) -> list[dict[str, Any]]:
     """Inner stratified K-fold grid search of ``spec``; rows of (params, rule, cv_mse)."""
+    if spec.batched:
+        return _batched_inner_search(spec, split, protocol, seed)
     grid = spec.grid(protocol)
     scoring = (
         {rule: rule_mse_scorer(rule) for rule in protocol.rules}
@@ -113,6 +116,41 @@ def _inner_search(
             rows.append(
                 {"params": plain, "rule": rule, "cv_mse": float(-results[f"mean_test_{rule}"][i])}
             )
+    return rows
+
+
+def _batched_inner_search(
+    spec: MethodSpec, split: Split, protocol: Protocol, seed: int
+) -> list[dict[str, Any]]:
+    """The alpha x sigma grid of ``spec`` as one batched network per fold, same rows.
+
+    ``OrdinalKLClassifierCV`` scores every candidate and rule on the same folds as the
+    grid search would; it sits in the pipeline, so the preprocessor is fitted once on
+    the training part (as a user's ``Pipeline(prep, OrdinalKLClassifierCV(...))`` does)
+    rather than once per fold. Candidates come in the grid search's order (alpha, then
+    sigma), so ties are broken alike.
+    """
+    grid = spec.grid(protocol)
+    if set(grid) != {"alpha", "sigma"}:
+        raise ValueError(f"a batched search takes an alpha x sigma grid, got {sorted(grid)}.")
+    rules = list(protocol.rules) if spec.score_rules else ["argmax"]
+    pipeline = spec.build(protocol, split.classes, seed)
+    search = OrdinalKLClassifierCV(
+        pipeline.named_steps["clf"],
+        alphas=grid["alpha"],
+        sigmas=grid["sigma"],
+        predictions=rules,
+        cv=StratifiedKFold(protocol.inner_cv, shuffle=True, random_state=seed),
+        refit=False,
+        n_jobs=1,
+    )
+    pipeline.set_params(clf=search).fit(split.X_train, split.y_train)
+    results = search.cv_results_
+    rows = []
+    for params, score in zip(results["params"], results["mean_test_score"], strict=True):
+        rule = params["prediction"] if spec.score_rules else "predict"
+        plain = {"alpha": params["alpha"], "sigma": params["sigma"]}
+        rows.append({"params": plain, "rule": rule, "cv_mse": float(-score)})
     return rows
 
 
