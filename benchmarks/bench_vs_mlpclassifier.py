@@ -45,7 +45,7 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from sk_ordinal_kl import GaussianKLCrossEntropy, OrdinalKLClassifier
-from sk_ordinal_kl.datasets import data_dir_from_env, load_holdout_or_embedded
+from sk_ordinal_kl.benchmark import data_dir_from_env, load_holdout_or_embedded
 from sk_ordinal_kl.metrics import mse_class_index
 from sk_ordinal_kl.modules import TabularMLP
 

@@ -130,6 +130,7 @@ API_MODULES = [
     ("sk_ordinal_kl.targets", "Soft-target tables"),
     ("sk_ordinal_kl.decision", "Decision rules and tuned decisions"),
     ("sk_ordinal_kl.conformal", "Conformal prediction sets"),
+    ("sk_ordinal_kl.conformal.scores", "Conformity scores"),
     ("sk_ordinal_kl.metrics", "Ordinal metrics and scorers"),
     ("sk_ordinal_kl.datasets", "Datasets"),
     ("sk_ordinal_kl.preprocessing", "Preprocessing of mixed tabular data"),
@@ -244,8 +245,15 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
+def _public_bases(app, name, obj, options, bases):
+    """Show only public bases: the estimator's private mixins (``sk_ordinal_kl._*``
+    modules) are an implementation detail of the skorch subclass."""
+    bases[:] = [b for b in bases if not getattr(b, "__module__", "").startswith("sk_ordinal_kl._")]
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_request_methods)
+    app.connect("autodoc-process-bases", _public_bases)
     # Before numpydoc (priority 500) reformats the docstring.
     app.connect("autodoc-process-docstring", _literal_shape_names, priority=100)
     app.connect("source-read", _repository_paths)

@@ -23,12 +23,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl.benchmark import data_dir_from_env, load_holdout_or_embedded
 from sk_ordinal_kl.conformal import (
     OrdinalConformalClassifier,
     coverage_score,
     mean_interval_width,
 )
-from sk_ordinal_kl.datasets import data_dir_from_env, load_holdout_or_embedded
 
 # ERA (9 classes) from the orreview folder named by $SK_ORDINAL_KL_DATA_DIR, if set;
 # else the embedded diabetes set, K = 7.

@@ -24,7 +24,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl.datasets import data_dir_from_env, load_holdout_or_embedded
+from sk_ordinal_kl.benchmark import data_dir_from_env, load_holdout_or_embedded
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 
 # ERA (9 classes) from the orreview folder named by $SK_ORDINAL_KL_DATA_DIR, if set;

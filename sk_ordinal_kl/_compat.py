@@ -25,6 +25,7 @@ from skorch import NeuralNet
 
 __all__ = [
     "SKORCH_STATE_SET_IN_INIT",
+    "HasMethods",
     "Interval",
     "LabelEncodedFit",
     "Options",
@@ -34,6 +35,8 @@ __all__ = [
     "label_encoded_fit",
     "log_softmax_backward",
     "reinitialize_criterion",
+    "safe_indexing",
+    "scorer_response_method",
     "skorch_default_callbacks",
     "validate_parameter_constraints",
 ]
@@ -188,3 +191,124 @@ def _find_log_softmax_backward() -> Callable:
 
 
 log_softmax_backward = _find_log_softmax_backward()
+
+
+# --------------------------------------------------------------------------- #
+# The estimator (classifier area): skorch's component bookkeeping and hooks
+# --------------------------------------------------------------------------- #
+__all__ += ["SKORCH_PER_BATCH_METHODS", "public_param_names", "registered_names"]
+
+# skorch's methods that one training batch runs through. An epoch in which none of
+# them is customised runs as a plain loop (``sk_ordinal_kl._plain_epoch``); three are
+# private skorch methods, so the names live here, where a test checks them.
+SKORCH_PER_BATCH_METHODS = (
+    "train_step",
+    "train_step_single",
+    "get_train_step_accumulator",
+    "infer",
+    "get_loss",
+    "_zero_grad_optimizer",
+    "_step_optimizer",
+    "_set_training",
+    "notify",
+    "on_batch_begin",
+    "on_batch_end",
+    "on_grad_computed",
+)
+
+
+_REGISTRIES = ("modules", "criteria", "optimizers")
+
+
+def registered_names(net: NeuralNet, kind: str) -> list[str]:
+    """Names of the modules, criteria or optimizers ``net`` registered.
+
+    skorch records each torch component it initialises (also the extra modules and
+    optimizers a subclass sets up) in the private lists ``_modules``, ``_criteria`` and
+    ``_optimizers``, which its private ``_set_training`` hook and optimizer steps walk;
+    there is no public accessor.
+
+    Parameters
+    ----------
+    net : skorch NeuralNet
+        An initialised net.
+    kind : {"modules", "criteria", "optimizers"}
+        Which list.
+
+    Returns
+    -------
+    names : list of str
+        Without the trailing underscore: ``getattr(net, name + "_")`` is the component.
+    """
+    if kind not in _REGISTRIES:
+        raise ValueError(f"kind must be one of {_REGISTRIES}, got {kind!r}.")
+    return list(getattr(net, "_" + kind))
+
+
+def public_param_names(net: NeuralNet) -> list[str]:
+    """skorch's parameter names of ``net`` without its private bookkeeping.
+
+    skorch overrides scikit-learn's private ``_get_param_names`` (which ``get_params``,
+    and so ``clone``, reads) to list every attribute without a trailing ``_``; that
+    includes its own ``_params_to_validate``, which is no parameter.
+
+    Parameters
+    ----------
+    net : skorch NeuralNet
+        The net whose ``get_params`` is asked for, initialised or not.
+
+    Returns
+    -------
+    names : list of str
+        The names scikit-learn should treat as parameters.
+    """
+    return [name for name in NeuralNet._get_param_names(net) if not name.startswith("_")]
+
+
+# --------------------------------------------------------------------------- #
+# Meta-estimators (tuned decision, conformal sets)
+# --------------------------------------------------------------------------- #
+# The constraint "an object with these methods" of scikit-learn's parameter validation
+# (the private module above), as its own meta-estimators declare their ``estimator``.
+from sklearn.utils._param_validation import HasMethods  # noqa: E402
+
+
+def safe_indexing(data, rows):
+    """Rows ``rows`` of ``data`` (array, DataFrame, list, sparse matrix), as scikit-learn's
+    cross-validation takes them.
+
+    scikit-learn's ``_safe_indexing`` is private, and its public ``safe_indexing`` was
+    removed; every splitter-driven meta-estimator needs exactly what it does.
+
+    Parameters
+    ----------
+    data : array-like, DataFrame, Series, list or sparse matrix
+        What to index along its first axis.
+    rows : ndarray of int
+        Row positions.
+
+    Returns
+    -------
+    subset : same kind as ``data``
+    """
+    from sklearn.utils import _safe_indexing
+
+    return _safe_indexing(data, rows)
+
+
+def scorer_response_method(scorer):
+    """The prediction method(s) a scorer reads: a str, a tuple of str, or None if unknown.
+
+    A scorer built by ``make_scorer`` / ``get_scorer`` keeps it in the private attribute
+    ``_response_method``; the package's own scorers expose a public ``response_method``.
+
+    Parameters
+    ----------
+    scorer : callable
+        A scorer with the ``scorer(estimator, X, y)`` API.
+
+    Returns
+    -------
+    response_method : str, tuple of str or None
+    """
+    return getattr(scorer, "response_method", getattr(scorer, "_response_method", None))

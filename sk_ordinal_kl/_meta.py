@@ -1,14 +1,36 @@
-"""What the meta-estimators (tuned decision, conformal sets) share: a clear error for a
-missing ``y``, the labels their wrapped estimator is fitted on, and its input attributes."""
+"""What the meta-estimators (tuned decision, conformal sets) share.
+
+:class:`OrdinalMetaClassifier` is their base, as scikit-learn's ``BaseThresholdClassifier``
+is for ``TunedThresholdClassifierCV``: the wrapped ``estimator`` and the ordinal order
+(``classes``) as parameters, the checks of the labels against that order, the ordered
+probabilities, the tags taken from the wrapped estimator, and metadata routing of the fit
+parameters. The functions below serve :class:`~sk_ordinal_kl.search.OrdinalKLClassifierCV`
+too: a clear error for a missing ``y``, the labels the wrapped estimator is fitted on, and
+its input attributes.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from sklearn import get_config
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
 
-from .labels import OrdinalEncoding, _ordered_categories, format_labels
+from ._compat import HasMethods, validate_parameter_constraints
+from .labels import (
+    OrdinalEncoding,
+    _as_1d_object,
+    _ordered_categories,
+    _proba_in_order,
+    format_labels,
+    wrapped_ordinal_classes,
+)
 
 
 def require_y(meta: Any, y: Any) -> None:
@@ -64,3 +86,150 @@ def labels_for_inner_fit(labels: np.ndarray, y: Any, classes: Any = None) -> Any
             f"the ordinal order {format_labels(order)}."
         )
     return pd.Series(ordered)
+
+
+def routing_enabled() -> bool:
+    """Whether scikit-learn's metadata routing is on (``set_config``)."""
+    return bool(get_config()["enable_metadata_routing"])
+
+
+def _estimator_has(method: str):
+    """``available_if`` check: the fitted ``estimator_`` has ``method`` (before fit, the
+    ``estimator`` parameter)."""
+
+    def check(meta) -> bool:
+        return hasattr(getattr(meta, "estimator_", meta.estimator), method)
+
+    return check
+
+
+class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Base of the classifiers that wrap a probabilistic classifier and read its
+    ``predict_proba`` in ordinal order.
+
+    Subclasses pass ``estimator`` and ``classes`` to this ``__init__``, call
+    :meth:`_check_constraints` and :meth:`_check_labels_in_classes` before any fit,
+    :meth:`_inner_fit_params` for what reaches ``estimator.fit``, and
+    :meth:`_set_order` once the fitted estimator is known. ``_fitted_attribute`` names
+    the attribute whose presence means "ready to predict".
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "classes": [None, "array-like"],
+    }
+    _fitted_attribute: ClassVar[str] = "estimator_"
+
+    def __init__(self, estimator, *, classes=None):
+        self.estimator = estimator
+        self.classes = classes
+
+    # ------------------------------------------------------------------ checks
+    def _check_constraints(self) -> None:
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
+
+    def _check_labels_known(self, labels: np.ndarray, ordinal: np.ndarray, name: str) -> None:
+        """Raise, naming them, for labels outside ``ordinal``."""
+        unknown = np.setdiff1d(np.unique(_as_1d_object(labels, name)), _as_1d_object(ordinal, ""))
+        if unknown.size:
+            source = "classes" if self.classes is not None else "the fitted estimator's classes"
+            raise ValueError(
+                f"{name} contains labels {format_labels(unknown)} that are not in {source} "
+                f"{format_labels(ordinal)}."
+            )
+
+    def _check_labels_in_classes(self, labels: np.ndarray) -> None:
+        """With ``classes`` set, bad classes or labels outside them raise before any fit."""
+        if self.classes is not None:
+            self._check_labels_known(labels, OrdinalEncoding(self.classes).ordinal_classes, "y")
+
+    def _set_order(self, estimator, labels: np.ndarray | None, y, name: str = "y") -> None:
+        """``ordinal_classes_`` / ``classes_`` from ``classes``, else the fitted
+        ``estimator``, else an ordered Categorical ``y``; ``labels`` must lie in it."""
+        ordinal = wrapped_ordinal_classes(estimator, self.classes, y)
+        if labels is not None:
+            self._check_labels_known(labels, ordinal, name)
+        self.ordinal_classes_ = ordinal
+        self._encoding_ = OrdinalEncoding(ordinal)
+        self.classes_ = self._encoding_.classes
+
+    # ---------------------------------------------------------------- routing
+    def get_metadata_routing(self) -> MetadataRouter:
+        """Metadata routing: ``fit``'s parameters go to ``estimator.fit``.
+
+        Used when ``sklearn.set_config(enable_metadata_routing=True)``; the wrapped
+        estimator must request them (``estimator.set_fit_request(sample_weight=True)``).
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                estimator=self.estimator,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+        )
+
+    def _route_fit_params(self, fit_params: dict) -> Any:
+        """``process_routing`` of ``fit_params`` under metadata routing, else None (the
+        caller then passes ``fit_params`` on as scikit-learn did before routing)."""
+        return process_routing(self, "fit", **fit_params) if routing_enabled() else None
+
+    def _inner_fit_params(self, fit_params: dict) -> dict:
+        """What reaches ``estimator.fit``: the routed parameters, or all of them when
+        routing is off."""
+        routed = self._route_fit_params(fit_params)
+        return fit_params if routed is None else dict(routed["estimator"]["fit"])
+
+    # ---------------------------------------------------------------- predict
+    def _ordinal_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, self._fitted_attribute)
+        return _proba_in_order(self.estimator_, X, self.ordinal_classes_)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba_ordinal(self, X) -> np.ndarray:
+        """Class probabilities of ``estimator_``, columns in ordinal order.
+
+        Parameters
+        ----------
+        X : array-like
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, K)
+            Column ``k`` is the probability of ``ordinal_classes_[k]``.
+        """
+        return self._ordinal_proba(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities of ``estimator_``, columns in ``classes_`` (sorted) order.
+
+        Parameters
+        ----------
+        X : array-like
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, K)
+            The estimator's ``predict_proba`` (a class it never saw gets a zero column).
+        """
+        proba = self._ordinal_proba(X)  # raises NotFittedError before fit
+        return self._encoding_.to_sorted_columns(proba)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.non_deterministic = inner.non_deterministic
+        return tags

@@ -18,22 +18,41 @@ The scorers (e.g. :data:`neg_mse_class_index_scorer`) plug into ``scoring=`` of
 :class:`~sklearn.model_selection.GridSearchCV` and
 :func:`~sklearn.model_selection.cross_val_score`. They take the ordinal order
 from the fitted estimator's ``classes_``.
+
+The coverage metrics (:func:`coverage_score`, :func:`mean_interval_width`,
+:func:`coverage_by_set_size`) measure prediction *sets*, such as those of
+:class:`~sk_ordinal_kl.conformal.OrdinalConformalClassifier`: boolean sets or
+``[low, high]`` intervals of the ordinal order.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+from sklearn import get_config
+from sklearn.utils.metadata_routing import MetadataRequest
 
+from ._metric_inputs import (
+    check_proba,
+    check_weights,
+    indices_and_weights,
+    set_bounds,
+    true_and_set_bounds,
+    true_indices,
+)
 from .labels import _as_1d_object, labels_to_indices, ordinal_classes_of, predict_proba_ordinal
 
 __all__ = [
     "ClassIndexScorer",
     "amae",
+    "coverage_by_set_size",
+    "coverage_score",
     "labels_to_indices",
     "mae_class_index",
     "make_class_index_scorer",
+    "mean_interval_width",
     "mse_class_index",
     "neg_amae_scorer",
     "neg_mae_class_index_scorer",
@@ -45,81 +64,6 @@ __all__ = [
     "qwk_scorer",
     "ranked_probability_score",
 ]
-
-# Tolerance on row sums of ``y_proba``: loose enough for float32 softmax output,
-# tight enough to reject unnormalised scores such as logits.
-_PROBA_SUM_ATOL = 1e-3
-
-
-# --------------------------------------------------------------------------- #
-# Input handling
-# --------------------------------------------------------------------------- #
-def _check_indices(y: ArrayLike, name: str) -> NDArray[np.int64]:
-    """Validate that ``y`` holds non-negative integer class indices."""
-    arr = np.asarray(y)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got an array with shape {arr.shape}.")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty; at least one sample is required.")
-    if arr.dtype.kind not in "iuf":  # bool and labels are rejected
-        raise ValueError(
-            f"{name} must contain integer class indices, got dtype {arr.dtype}. "
-            "Pass classes=[...] to map labels to indices."
-        )
-    if arr.dtype.kind == "f":
-        if not np.isfinite(arr).all():
-            raise ValueError(f"{name} contains NaN or infinite values.")
-        if not np.array_equal(arr, np.round(arr)):
-            raise ValueError(f"{name} contains non-integer values; indices must be integers.")
-    if (arr < 0).any():
-        raise ValueError(f"{name} contains negative values; class indices must be >= 0.")
-    return arr.astype(np.int64)
-
-
-def _check_same_length(y_true: np.ndarray, y_other: np.ndarray, other_name: str) -> None:
-    if len(y_true) != len(y_other):
-        raise ValueError(
-            f"y_true and {other_name} have different lengths: {len(y_true)} != {len(y_other)}."
-        )
-
-
-def _prepare_indices(
-    y_true: ArrayLike, y_pred: ArrayLike, classes: ArrayLike | None
-) -> tuple[NDArray[np.int64], NDArray[np.int64], int | None]:
-    """Return validated ``(true_idx, pred_idx, n_classes)``; n_classes is None without classes."""
-    if classes is None:
-        true_idx = _check_indices(y_true, "y_true")
-        pred_idx = _check_indices(y_pred, "y_pred")
-        n_classes = None
-    else:
-        true_idx = labels_to_indices(y_true, classes, name="y_true")
-        pred_idx = labels_to_indices(y_pred, classes, name="y_pred")
-        n_classes = len(_as_1d_object(classes, "classes"))
-        if true_idx.size == 0:
-            raise ValueError("y_true is empty; at least one sample is required.")
-    _check_same_length(true_idx, pred_idx, "y_pred")
-    return true_idx, pred_idx, n_classes
-
-
-def _check_weights(sample_weight: ArrayLike | None, n_samples: int) -> NDArray[np.float64] | None:
-    """None, or ``sample_weight`` as float64: 1-D, one per sample, finite, non-negative and
-    with a positive total (a weighted mean needs one)."""
-    if sample_weight is None:
-        return None
-    weights = np.asarray(sample_weight)
-    if weights.dtype.kind not in "iuf" or weights.ndim != 1:
-        raise ValueError(
-            f"sample_weight must be a 1-D array of numbers, got dtype {weights.dtype} and "
-            f"shape {weights.shape}."
-        )
-    weights = weights.astype(np.float64)
-    if len(weights) != n_samples:
-        raise ValueError(f"sample_weight has {len(weights)} entries for {n_samples} samples.")
-    if not np.isfinite(weights).all() or (weights < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if weights.sum() <= 0:
-        raise ValueError("sample_weight sums to 0; a weighted mean needs a positive total.")
-    return weights
 
 
 # --------------------------------------------------------------------------- #
@@ -153,8 +97,7 @@ def mse_class_index(
     >>> mse_class_index(["low", "high"], ["mid", "low"], classes=["low", "mid", "high"])
     2.5
     """
-    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
-    weights = _check_weights(sample_weight, len(true_idx))
+    true_idx, pred_idx, _, weights = indices_and_weights(y_true, y_pred, classes, sample_weight)
     return float(np.average((true_idx - pred_idx).astype(np.float64) ** 2, weights=weights))
 
 
@@ -186,8 +129,7 @@ def mae_class_index(
     >>> mae_class_index([0, 1, 2, 2], [0, 2, 0, 2])
     0.75
     """
-    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
-    weights = _check_weights(sample_weight, len(true_idx))
+    true_idx, pred_idx, _, weights = indices_and_weights(y_true, y_pred, classes, sample_weight)
     return float(np.average(np.abs(true_idx - pred_idx), weights=weights))
 
 
@@ -265,8 +207,9 @@ def quadratic_weighted_kappa(
     >>> quadratic_weighted_kappa([0, 0, 1, 1], [1, 1, 0, 0])
     -1.0
     """
-    true_idx, pred_idx, from_classes = _prepare_indices(y_true, y_pred, classes)
-    weights = _check_weights(sample_weight, len(true_idx))
+    true_idx, pred_idx, from_classes, weights = indices_and_weights(
+        y_true, y_pred, classes, sample_weight
+    )
     k = _resolve_n_classes(true_idx, pred_idx, from_classes, n_classes)
     if weights is not None:  # samples of weight 0 are not there
         keep = weights > 0
@@ -310,8 +253,7 @@ def off_by_one_accuracy(
     >>> off_by_one_accuracy([0, 1, 2, 3], [1, 1, 0, 3])
     0.75
     """
-    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
-    weights = _check_weights(sample_weight, len(true_idx))
+    true_idx, pred_idx, _, weights = indices_and_weights(y_true, y_pred, classes, sample_weight)
     return float(np.average(np.abs(true_idx - pred_idx) <= 1, weights=weights))
 
 
@@ -349,8 +291,7 @@ def amae(
     >>> amae([0, 0, 0, 2], [0, 0, 0, 0])  # class 0: MAE 0, class 2: MAE 2
     1.0
     """
-    true_idx, pred_idx, _ = _prepare_indices(y_true, y_pred, classes)
-    weights = _check_weights(sample_weight, len(true_idx))
+    true_idx, pred_idx, _, weights = indices_and_weights(y_true, y_pred, classes, sample_weight)
     if weights is None:
         weights = np.ones(len(true_idx))
     abs_errors = np.abs(true_idx - pred_idx).astype(np.float64)
@@ -358,29 +299,6 @@ def amae(
     counts = np.bincount(true_idx, weights=weights)
     present = counts > 0  # a class whose samples all weigh 0 is absent
     return float(np.mean(error_sums[present] / counts[present]))
-
-
-def _check_proba(y_proba: ArrayLike, n_samples: int) -> NDArray[np.float64]:
-    """Validate a (n_samples, K) matrix of per-class probabilities."""
-    proba = np.asarray(y_proba)
-    if proba.ndim != 2:
-        raise ValueError(f"y_proba must be 2-D (n_samples, n_classes), got shape {proba.shape}.")
-    if proba.dtype.kind not in "iuf":
-        raise ValueError(f"y_proba must be numeric, got dtype {proba.dtype}.")
-    proba = proba.astype(np.float64)
-    if proba.shape[0] != n_samples:
-        raise ValueError(
-            f"y_true and y_proba have different lengths: {n_samples} != {proba.shape[0]}."
-        )
-    if proba.shape[1] < 2:
-        raise ValueError(f"y_proba must have at least 2 columns, got {proba.shape[1]}.")
-    if not np.isfinite(proba).all():
-        raise ValueError("y_proba contains NaN or infinite values.")
-    if (proba < 0).any():
-        raise ValueError("y_proba contains negative values; expected probabilities.")
-    if not np.allclose(proba.sum(axis=1), 1.0, rtol=0.0, atol=_PROBA_SUM_ATOL):
-        raise ValueError("Rows of y_proba must sum to 1; expected probabilities, not scores.")
-    return proba
 
 
 def ranked_probability_score(
@@ -423,13 +341,8 @@ def ranked_probability_score(
     >>> ranked_probability_score([0, 2], [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0]])
     0.3125
     """
-    if classes is None:
-        true_idx = _check_indices(y_true, "y_true")
-    else:
-        true_idx = labels_to_indices(y_true, classes, name="y_true")
-        if true_idx.size == 0:
-            raise ValueError("y_true is empty; at least one sample is required.")
-    proba = _check_proba(y_proba, len(true_idx))
+    true_idx = true_indices(y_true, classes)
+    proba = check_proba(y_proba, len(true_idx))
     k = proba.shape[1]
     if classes is not None:
         n_labels = len(_as_1d_object(classes, "classes"))
@@ -441,7 +354,132 @@ def ranked_probability_score(
     cumulative = np.cumsum(proba, axis=1)[:, :-1]
     observed = (true_idx[:, None] <= np.arange(k - 1)[None, :]).astype(np.float64)
     per_sample = np.sum((cumulative - observed) ** 2, axis=1) / (k - 1)
-    return float(np.average(per_sample, weights=_check_weights(sample_weight, len(true_idx))))
+    return float(np.average(per_sample, weights=check_weights(sample_weight, len(true_idx))))
+
+
+# --------------------------------------------------------------------------- #
+# Prediction sets (conformal)
+# --------------------------------------------------------------------------- #
+def coverage_score(
+    y_true: ArrayLike, y_sets: ArrayLike, *, classes: ArrayLike | None = None
+) -> float:
+    """Share of samples whose true label lies in its prediction set.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels from ``classes``. Without ``classes`` they must be class *indices*
+        ``0..K-1`` in ordinal order, not labels: integer labels such as ``1..4`` need
+        ``classes=[1, 2, 3, 4]`` (an index outside the range raises).
+    y_sets : array-like of shape (n_samples, K) or (n_samples, 2)
+        Either boolean sets as from
+        :meth:`~sk_ordinal_kl.conformal.OrdinalConformalClassifier.predict_set`, of
+        dtype ``bool`` (columns in sorted label order, i.e. ``np.sort(classes)``; in
+        index order without ``classes``), or intervals ``[low, high]`` as from
+        :meth:`~sk_ordinal_kl.conformal.OrdinalConformalClassifier.predict_interval`
+        (labels from ``classes``, or indices without it, with ``low <= high`` in
+        ordinal order). Any array that is not of dtype ``bool`` is read as intervals, so
+        give 0/1 sets as booleans: ``[[1, 0], [0, 1]]`` is two intervals,
+        ``[[True, False], [False, True]]`` two sets.
+    classes : array-like of shape (K,), default=None
+        Labels in ordinal order (e.g. ``ordinal_classes_``).
+
+    Returns
+    -------
+    coverage : float
+        Empirical coverage in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If there are no samples; a label is not in ``classes``; without ``classes``, a
+        value of ``y_true`` is not a class index in ``0..K-1`` (``K`` the number of set
+        columns; for intervals only negative indices can be detected); an interval has
+        ``low > high``; or a boolean set is empty or not contiguous.
+
+    Examples
+    --------
+    >>> coverage_score(["low", "high"], [["low", "mid"], ["low", "mid"]],
+    ...                classes=["low", "mid", "high"])
+    0.5
+    """
+    true_index, low, high = true_and_set_bounds(y_true, y_sets, classes)
+    return float(np.mean((low <= true_index) & (true_index <= high)))
+
+
+def mean_interval_width(y_sets: ArrayLike, *, classes: ArrayLike | None = None) -> float:
+    """Mean width ``high - low`` of prediction sets, in class-index units.
+
+    A set of one class has width 0, ``[k, k + 2]`` width 2.
+
+    Parameters
+    ----------
+    y_sets : array-like of shape (n_samples, K) or (n_samples, 2)
+        Boolean sets (dtype ``bool``) or intervals (any other dtype), as for
+        :func:`coverage_score`; without ``classes``, interval bounds are class indices.
+    classes : array-like of shape (K,), default=None
+        Labels in ordinal order.
+
+    Returns
+    -------
+    width : float
+        Mean of ``high_index - low_index`` (the number of classes in a set minus one).
+
+    Raises
+    ------
+    ValueError
+        If there are no sets, an interval has ``low > high`` or a negative index, a
+        bound is not in ``classes``, or a boolean set is empty or not contiguous.
+
+    Examples
+    --------
+    >>> mean_interval_width([[0, 0], [1, 3]])
+    1.0
+    """
+    low, high, _ = set_bounds(y_sets, classes)
+    return float(np.mean(high - low))
+
+
+def coverage_by_set_size(
+    y_true: ArrayLike, y_sets: ArrayLike, *, classes: ArrayLike | None = None
+) -> pd.DataFrame:
+    """Coverage of the samples grouped by the number of classes in their set.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels from ``classes``; without ``classes``, class indices ``0..K-1``
+        (integer labels such as ``1..4`` need ``classes=``), as for
+        :func:`coverage_score`.
+    y_sets : array-like of shape (n_samples, K) or (n_samples, 2)
+        Boolean sets (dtype ``bool``) or intervals (any other dtype), as for
+        :func:`coverage_score`.
+    classes : array-like of shape (K,), default=None
+        Labels in ordinal order.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per set size present: ``set_size`` (number of classes, width + 1),
+        ``n_samples`` and ``coverage``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`coverage_score`, including for empty inputs.
+
+    Examples
+    --------
+    >>> coverage_by_set_size([0, 1, 2], [[0, 0], [0, 2], [0, 1]]).to_dict("list")
+    {'set_size': [1, 2, 3], 'n_samples': [1, 1, 1], 'coverage': [1.0, 0.0, 1.0]}
+    """
+    true_index, low, high = true_and_set_bounds(y_true, y_sets, classes)
+    frame = pd.DataFrame(
+        {"set_size": high - low + 1, "covered": (low <= true_index) & (true_index <= high)}
+    )
+    table = frame.groupby("set_size")["covered"].agg(n_samples="size", coverage="mean")
+    table["coverage"] = table["coverage"].astype(float)
+    return table.reset_index()
 
 
 # --------------------------------------------------------------------------- #
@@ -511,6 +549,46 @@ class ClassIndexScorer:
             f"greater_is_better={self.greater_is_better}, "
             f"response_method={self.response_method!r}{extra})"
         )
+
+    def set_score_request(self, **kwargs: Any) -> "ClassIndexScorer":
+        """Request metadata (``sample_weight``) for the scorer's call, under metadata
+        routing, as scikit-learn's scorers do.
+
+        Without a request the scorer consumes no metadata: a search or
+        :class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV` routes ``sample_weight``
+        only to the estimator. Call it on a scorer of your own
+        (:func:`make_class_index_scorer`), not on a shared module-level one, which it
+        changes in place.
+
+        Parameters
+        ----------
+        **kwargs : dict
+            ``param=alias`` with ``alias`` in ``{True, False, None, str}``.
+
+        Returns
+        -------
+        self : ClassIndexScorer
+        """
+        if not get_config()["enable_metadata_routing"]:
+            raise RuntimeError(
+                "set_score_request is only available when metadata routing is enabled: "
+                "sklearn.set_config(enable_metadata_routing=True)."
+            )
+        request = MetadataRequest(owner=self)
+        for param, alias in kwargs.items():
+            request.score.add_request(param=param, alias=alias)
+        self._score_request = request
+        return self
+
+    def get_metadata_routing(self) -> MetadataRequest:
+        """The metadata the scorer's call consumes (set by :meth:`set_score_request`).
+
+        Returns
+        -------
+        routing : MetadataRequest
+        """
+        request = getattr(self, "_score_request", None)
+        return MetadataRequest(owner=self) if request is None else request
 
     def __call__(
         self,

@@ -147,3 +147,90 @@ def test_cross_val_predict_label_encodes_y_in_fit_and_predict():
     _fit_and_predict(fold, X, y, np.arange(30), np.arange(30, 60), {}, "predict_proba")
     assert fold.inside_ and fold.seen_ is None  # a worker sees no encoder
     np.testing.assert_array_equal(fold.y_seen_, y[:30])
+
+
+# --------------------------------------------------------------------------- #
+# The estimator (classifier area)
+# --------------------------------------------------------------------------- #
+class _TwoModulesTwoOptimizers(OrdinalKLClassifier):
+    """Registers a second module and a second optimizer, the skorch way."""
+
+    def initialize_module(self):
+        super().initialize_module()
+        self.extra_module_ = nn.Linear(2, 2)
+        return self
+
+    def initialize_optimizer(self, *args, **kwargs):
+        super().initialize_optimizer(*args, **kwargs)
+        self.extra_optimizer_ = torch.optim.SGD(self.extra_module_.parameters(), lr=0.1)
+        return self
+
+
+def test_registered_names_are_skorchs_modules_criteria_and_optimizers(ordinal_data):
+    X, y = ordinal_data
+    net = OrdinalKLClassifier(max_epochs=1).fit(X, y)
+    assert _compat.registered_names(net, "modules") == ["module"]
+    assert _compat.registered_names(net, "criteria") == ["criterion"]
+    assert _compat.registered_names(net, "optimizers") == ["optimizer"]
+    two = _TwoModulesTwoOptimizers(max_epochs=1).fit(X, y)
+    assert _compat.registered_names(two, "modules") == ["module", "extra_module"]
+    assert _compat.registered_names(two, "optimizers") == ["optimizer", "extra_optimizer"]
+    assert not two._plain_training_step(two.train_step)  # skorch steps both optimizers
+    with pytest.raises(ValueError, match="kind must be one of"):
+        _compat.registered_names(net, "callbacks")
+
+
+def test_skorch_lists_private_bookkeeping_as_parameters_and_we_drop_it():
+    clf = OrdinalKLClassifier()
+    skorch_names = list(NeuralNet._get_param_names(clf))
+    assert "_params_to_validate" in skorch_names  # why public_param_names filters
+    expected = [name for name in skorch_names if not name.startswith("_")]
+    assert _compat.public_param_names(clf) == expected
+    # scikit-learn's get_params (so clone and repr) reads exactly these names.
+    init = set(inspect.signature(OrdinalKLClassifier.__init__).parameters) - {"self", "kwargs"}
+    assert set(clf.get_params(deep=False)) == set(expected) == init
+
+
+def test_skorch_has_every_per_batch_method():
+    for name in _compat.SKORCH_PER_BATCH_METHODS:
+        assert callable(getattr(NeuralNet, name)), name
+    assert "training" in inspect.signature(NeuralNet._set_training).parameters
+
+
+# --------------------------------------------------------------------------- #
+# Meta-estimators (tuned decision, conformal sets)
+# --------------------------------------------------------------------------- #
+def test_safe_indexing_takes_rows_of_arrays_frames_and_lists():
+    import pandas as pd
+    from scipy import sparse
+
+    rows = np.array([2, 0])
+    array = np.arange(8).reshape(4, 2)
+    np.testing.assert_array_equal(_compat.safe_indexing(array, rows), array[rows])
+    frame = pd.DataFrame(array, columns=["a", "b"], index=[10, 11, 12, 13])
+    taken = _compat.safe_indexing(frame, rows)
+    assert list(taken.index) == [12, 10]  # by position, not by index label
+    assert _compat.safe_indexing(["w", "x", "y", "z"], rows) == ["y", "w"]
+    matrix = _compat.safe_indexing(sparse.csr_matrix(array), rows)
+    np.testing.assert_array_equal(matrix.toarray(), array[rows])
+
+
+def test_scorer_response_method_reads_sklearn_scorers():
+    from sklearn.metrics import accuracy_score, get_scorer, make_scorer
+
+    assert _compat.scorer_response_method(get_scorer("accuracy")) == "predict"
+    assert _compat.scorer_response_method(get_scorer("neg_log_loss")) == "predict_proba"
+    both = make_scorer(accuracy_score, response_method=("decision_function", "predict"))
+    assert tuple(_compat.scorer_response_method(both)) == ("decision_function", "predict")
+    assert _compat.scorer_response_method(lambda estimator, X, y: 0.0) is None
+
+
+def test_has_methods_constraint_names_the_missing_methods():
+    from sklearn.svm import SVC
+
+    constraints = {"estimator": [_compat.HasMethods(["fit", "predict_proba"])]}
+    _compat.validate_parameter_constraints(
+        constraints, {"estimator": LogisticRegression()}, caller_name="X"
+    )
+    with pytest.raises(ValueError, match=r"'estimator' parameter of X.*'predict_proba'"):
+        _compat.validate_parameter_constraints(constraints, {"estimator": SVC()}, caller_name="X")

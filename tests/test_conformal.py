@@ -24,16 +24,16 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from probability_probes import PassThrough
+import sklearn
+from probability_probes import CountingLogisticRegression, PassThrough
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
-from sk_ordinal_kl import conformal as conformal_module
 from sk_ordinal_kl.conformal import (
     OrdinalConformalClassifier,
     conformal_rank,
@@ -43,6 +43,7 @@ from sk_ordinal_kl.conformal import (
     mean_interval_width,
     min_calibration_samples,
 )
+from sk_ordinal_kl.conformal import classifier as conformal_classifier
 from sk_ordinal_kl.datasets import make_ordinal_classification
 from sk_ordinal_kl.labels import ordinal_classes_of
 
@@ -116,7 +117,7 @@ def test_marginal_coverage_is_at_least_the_level(method):
     ids=["floor", "no_plus_one"],
 )
 def test_broken_quantile_fails_the_coverage_check(monkeypatch, broken):
-    monkeypatch.setattr(conformal_module, "conformal_rank", broken)
+    monkeypatch.setattr(conformal_classifier, "conformal_rank", broken)
     coverage = _mean_coverage("aps", randomized=False)
     print(f"broken quantile: mean coverage {coverage:.4f}, bound {LOWER_BOUND:.4f}")
     assert coverage < LOWER_BOUND, (coverage, LOWER_BOUND)
@@ -376,7 +377,9 @@ def test_calibration_labels_not_seen_in_fit_are_named():
     model = OrdinalConformalClassifier(LogisticRegression()).fit(X[:100], y[:100])
     y_cal = y[100:].copy()
     y_cal[:2] = 7
-    with pytest.raises(ValueError, match=r"labels not seen in fit: \[7\]"):
+    with pytest.raises(
+        ValueError, match=r"labels \[7\] that are not in the fitted estimator's classes"
+    ):
         model.conformalize(X[100:], y_cal)
 
 
@@ -395,7 +398,7 @@ def test_prefit_fit_and_missing_predict_proba_errors():
     X, y = make_ordinal_classification(n_samples=100, n_classes=3, random_state=0)
     with pytest.raises(ValueError, match="call conformalize"):
         OrdinalConformalClassifier(LogisticRegression(), prefit=True).fit(X, y)
-    with pytest.raises(ValueError, match="no predict_proba"):
+    with pytest.raises(ValueError, match=r"implementing 'fit' and 'predict_proba'. Got SVC\(\)"):
         OrdinalConformalClassifier(SVC()).fit(X, y)
     with pytest.raises(ValueError, match="method"):
         OrdinalConformalClassifier(LogisticRegression(), method="lac").fit(X, y)
@@ -436,18 +439,9 @@ def test_every_predict_method_before_fit_raises_not_fitted_error():
             method(X)
 
 
-class CountingLogisticRegression(LogisticRegression):
-    """LogisticRegression that counts its fits (all clones share the count)."""
-
-    fits = 0
-
-    def fit(self, X, y, sample_weight=None):
-        type(self).fits += 1
-        return super().fit(X, y, sample_weight=sample_weight)
-
-
 @pytest.mark.parametrize(
-    ("classes", "message"), [([0, 1], r"labels not seen in fit: \[2\]"), ([0, 1, 1, 2], "dup")]
+    ("classes", "message"),
+    [([0, 1], r"labels \[2\] that are not in classes"), ([0, 1, 1, 2], "dup")],
 )
 def test_bad_classes_raise_before_fitting(classes, message):
     X, y = make_ordinal_classification(n_samples=60, n_classes=3, random_state=0)
@@ -508,3 +502,71 @@ def test_metrics_read_only_bool_arrays_as_sets():
     assert coverage_score([0, 1], [[0, 0], [0, 1]]) == 1.0
     assert coverage_score([0.0, 1.0], [[0.0, 0.0], [1.0, 1.0]]) == 1.0  # integer-valued
     assert mean_interval_width([[0, 1], [1, 1]]) == 0.5
+
+
+# --------------------------------------------------------------------------- #
+# Metadata routing (sklearn.set_config(enable_metadata_routing=True))
+# --------------------------------------------------------------------------- #
+def _weighted_data():
+    X, y = make_ordinal_classification(n_samples=120, n_classes=3, random_state=0)
+    return X, y, np.where(y == 2, 5.0, 1.0)
+
+
+def test_fit_params_reach_the_estimator_without_routing():
+    X, y, weights = _weighted_data()
+    model = OrdinalConformalClassifier(LogisticRegression()).fit(X, y, sample_weight=weights)
+    reference = LogisticRegression().fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(model.estimator_.coef_, reference.coef_)
+
+
+def test_routed_sample_weight_reaches_the_estimator():
+    X, y, weights = _weighted_data()
+    with sklearn.config_context(enable_metadata_routing=True):
+        estimator = LogisticRegression().set_fit_request(sample_weight=True)
+        model = OrdinalConformalClassifier(estimator).fit(X, y, sample_weight=weights)
+    reference = LogisticRegression().fit(X, y, sample_weight=weights)
+    unweighted = LogisticRegression().fit(X, y)
+    np.testing.assert_allclose(model.estimator_.coef_, reference.coef_)
+    assert not np.allclose(model.estimator_.coef_, unweighted.coef_)
+
+
+def test_routed_sample_weight_not_requested_raises_before_fitting():
+    X, y, weights = _weighted_data()
+    CountingLogisticRegression.fits = 0
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = OrdinalConformalClassifier(CountingLogisticRegression())
+        with pytest.raises(UnsetMetadataPassedError, match="sample_weight"):
+            model.fit(X, y, sample_weight=weights)
+    assert CountingLogisticRegression.fits == 0
+
+
+class _ProbaOnly(PassThrough):
+    """Probabilities but no ``predict`` (``hasattr(model, "predict")`` is False)."""
+
+    @property
+    def predict(self):
+        raise AttributeError("predict")
+
+
+def test_predict_is_available_only_when_the_estimator_has_it():
+    model = OrdinalConformalClassifier(_ProbaOnly(), prefit=True)
+    assert not hasattr(model, "predict")
+    assert hasattr(model, "predict_set") and hasattr(model, "predict_proba")
+    assert hasattr(OrdinalConformalClassifier(LogisticRegression()), "predict")
+
+
+def test_predict_proba_ordinal_puts_the_columns_in_the_ordinal_order():
+    X, y = make_ordinal_classification(n_samples=150, n_classes=3, random_state=0)
+    order = np.array(["low", "mid", "high"], dtype=object)  # sorted: high, low, mid
+    labels = order[y]
+    model = OrdinalConformalClassifier(LogisticRegression(), classes=order).fit(X, labels)
+    ordinal = model.predict_proba_ordinal(X[:5])
+    sorted_proba = model.predict_proba(X[:5])
+    reference = model.estimator_.predict_proba(X[:5])  # columns in its sorted classes_
+    for k, label in enumerate(order):
+        np.testing.assert_array_equal(
+            ordinal[:, k], reference[:, list(model.estimator_.classes_).index(label)]
+        )
+        np.testing.assert_array_equal(
+            ordinal[:, k], sorted_proba[:, np.searchsorted(model.classes_, label)]
+        )

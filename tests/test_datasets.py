@@ -448,7 +448,7 @@ def test_holdout_splits_validates():
 
 
 def test_load_holdout_or_embedded_prefers_the_folder(shared_datasets, tmp_path):
-    from sk_ordinal_kl.datasets import load_holdout_or_embedded
+    from sk_ordinal_kl.benchmark.data import load_holdout_or_embedded
 
     split, classes = load_holdout_or_embedded(shared_datasets, "ERA", 3)
     assert (split.name, split.holdout, classes) == ("ERA", 3, list(range(1, 10)))
@@ -459,3 +459,32 @@ def test_load_holdout_or_embedded_prefers_the_folder(shared_datasets, tmp_path):
         fallback, classes = load_holdout_or_embedded(root, "ERA", n_classes=5)
         assert fallback.name == "diabetes5" and classes == [0, 1, 2, 3, 4]
         assert len(fallback.y_train) + len(fallback.y_test) == 442
+
+
+def test_reference_folder_helpers_stay_importable_from_datasets(monkeypatch, tmp_path):
+    """They moved to sk_ordinal_kl.benchmark.data; the old import path gives the same objects."""
+    import sk_ordinal_kl.datasets as datasets
+    from sk_ordinal_kl.benchmark import data
+
+    for name in ("DATA_DIR_ENV", "data_dir_from_env", "load_holdout_or_embedded"):
+        assert getattr(datasets, name) is getattr(data, name)
+    from sk_ordinal_kl.datasets import DATA_DIR_ENV, data_dir_from_env
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    assert data_dir_from_env() == tmp_path
+    monkeypatch.setenv(DATA_DIR_ENV, "")
+    assert data_dir_from_env() is None
+    with pytest.raises(AttributeError, match="no_such_loader"):
+        datasets.no_such_loader  # noqa: B018
+
+
+def test_missing_roots_name_their_kind(tmp_path):
+    from sk_ordinal_kl.datasets import list_tabular_datasets, load_tabular_csv
+
+    nowhere = tmp_path / "nowhere"
+    for call in (lambda: list_orreview_datasets(nowhere), lambda: list_holdouts(nowhere, "d")):
+        with pytest.raises(FileNotFoundError, match=r"^orreview dataset root not found: "):
+            call()
+    for call in (lambda: list_tabular_datasets(nowhere), lambda: load_tabular_csv(nowhere, "d")):
+        with pytest.raises(FileNotFoundError, match=r"^tabular dataset root not found: "):
+            call()

@@ -16,7 +16,6 @@ from sklearn.base import clone
 
 from sk_ordinal_kl.datasets import (
     TabularDataset,
-    _merge_rare_classes,
     list_orreview_datasets,
     list_tabular_datasets,
     load_orreview_holdout,
@@ -25,6 +24,7 @@ from sk_ordinal_kl.datasets import (
     stratified_holdouts,
     stratified_subsample,
 )
+from sk_ordinal_kl.datasets._splits import _merge_rare_classes
 from sk_ordinal_kl.preprocessing import make_tabular_preprocessor
 
 SHARED_TABULAR = Path(__file__).resolve().parents[2] / "shared" / "datasets-tabular"

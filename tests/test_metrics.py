@@ -5,10 +5,17 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score, mean_absolute_error, mean_squared_error
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    StratifiedKFold,
+    cross_val_score,
+    cross_validate,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -680,3 +687,31 @@ def test_scorers_pass_sample_weight(ordinal_data, fitted_models, scorer):
     weighted = scorer(model, X, y, sample_weight=weights)
     assert weighted == pytest.approx(scorer(model, X[rows], y[rows]), abs=1e-12)
     assert weighted != pytest.approx(scorer(model, X, y), abs=1e-9)
+
+
+# --------------------------------------------------------------------------- #
+# Metadata routing of the scorers
+# --------------------------------------------------------------------------- #
+def test_class_index_scorer_requests_sample_weight_only_when_asked():
+    scorer = make_class_index_scorer(mse_class_index, greater_is_better=False)
+    with pytest.raises(RuntimeError, match="metadata routing"):
+        scorer.set_score_request(sample_weight=True)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 0] > 1).astype(int)
+    weights = np.where(y == 0, 4.0, 1.0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        assert not scorer.get_metadata_routing().consumes("score", ["sample_weight"])
+        scorer.set_score_request(sample_weight=True)
+        assert scorer.get_metadata_routing().consumes("score", ["sample_weight"])
+        restored = pickle.loads(pickle.dumps(scorer))
+        assert restored.get_metadata_routing().consumes("score", ["sample_weight"])
+        clf = LogisticRegression().set_fit_request(sample_weight=False)
+        routed = cross_validate(clf, X, y, cv=3, scoring=scorer, params={"sample_weight": weights})
+    folds = [test for _, test in StratifiedKFold(3).split(X, y)]
+    fitted = [LogisticRegression().fit(np.delete(X, t, 0), np.delete(y, t)) for t in folds]
+    expected = [
+        -mse_class_index(y[t], f.predict(X[t]), sample_weight=weights[t])
+        for f, t in zip(fitted, folds, strict=True)
+    ]
+    np.testing.assert_allclose(routed["test_score"], expected)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl.modules import CosineClassifierHead, MinMaxMLP, TabularMLP
+from sk_ordinal_kl.modules import CosineClassifierHead, MinMaxMLP, StackedMLP, TabularMLP
 
 
 def test_tabular_mlp_layers_follow_hidden_units():
@@ -78,3 +78,50 @@ def test_tabular_mlp_learns_a_separable_problem():
         torch.nn.functional.cross_entropy(net(X), y).backward()
         optimizer.step()
     assert (net(X).argmax(1) == y).float().mean() > 0.95
+
+
+@pytest.mark.parametrize("p", [0.1, 0.25, 0.5, 0.9])
+def test_member_dropout_mask_drops_p_and_keeps_the_mean(p):
+    from sk_ordinal_kl.modules import member_dropout_mask
+
+    torch.manual_seed(0)
+    h = torch.empty(4, 500, 64)
+    mask = member_dropout_mask(h, p)
+    assert mask.shape == h.shape and mask.dtype == h.dtype
+    levels = 2**16
+    p_rounded = round(p * levels) / levels
+    scale = 1.0 / (1.0 - p_rounded)  # float64 reference
+    values = np.unique(mask.double().numpy())
+    assert values.tolist() == [0.0, pytest.approx(scale, rel=1e-6)]
+    dropped = (mask == 0).double().mean().item()
+    n = mask.numel()
+    assert abs(dropped - p) < 5 * np.sqrt(p * (1 - p) / n)
+    # Each row (member x sample) draws its own values: masks of different members agree
+    # only as often as independent draws would.
+    a, b = (mask[0] == 0).double(), (mask[1] == 0).double()
+    assert abs((a * b).mean().item() - p * p) < 5 * np.sqrt(p * p * (1 - p * p) / a.numel())
+
+
+def test_member_dropout_mask_follows_the_torch_seed_and_zero_keeps_all():
+    from sk_ordinal_kl.modules import member_dropout_mask
+
+    h = torch.empty(3, 7)
+    torch.manual_seed(3)
+    first = member_dropout_mask(h, 0.3)
+    torch.manual_seed(3)
+    assert torch.equal(first, member_dropout_mask(h, 0.3))
+    assert torch.equal(member_dropout_mask(h, 0.0), torch.ones_like(h))
+
+
+def test_stacked_mlp_drops_each_member_on_its_own_in_training_only():
+    torch.manual_seed(0)
+    net = StackedMLP(5, 3, n_members=4, hidden_units=(256,), dropout=0.5, same_init=True)
+    X = torch.randn(32, 5)
+    net.eval()
+    evaluated = net(X)
+    assert torch.equal(evaluated, net(X))
+    net.train()
+    trained = net(X)
+    # Same weights in every member: with one shared mask the members would agree.
+    assert not torch.allclose(trained[:, 0], trained[:, 1])
+    assert torch.allclose(evaluated[:, 0], evaluated[:, 1])

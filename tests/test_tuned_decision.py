@@ -6,10 +6,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from probability_probes import PassThrough
+import sklearn
+from probability_probes import CountingLogisticRegression, PassThrough
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import make_scorer, mean_absolute_error
 from sklearn.model_selection import (
@@ -39,6 +40,7 @@ from sk_ordinal_kl.decision import tuned as tuned_module
 from sk_ordinal_kl.labels import ordinal_classes_of
 from sk_ordinal_kl.metrics import (
     mae_class_index,
+    make_class_index_scorer,
     mse_class_index,
     neg_amae_scorer,
     neg_mae_class_index_scorer,
@@ -509,7 +511,7 @@ def test_bad_parameters(data, params, message):
 
 def test_estimator_without_predict_proba(data):
     X, y = data
-    with pytest.raises(ValueError, match="SVC has no predict_proba"):
+    with pytest.raises(ValueError, match=r"implementing 'fit' and 'predict_proba'. Got SVC\(\)"):
         TunedOrdinalDecisionCV(SVC()).fit(X, y)
 
 
@@ -528,16 +530,6 @@ def test_every_predict_method_before_fit_raises_not_fitted_error(data, method):
         getattr(TunedOrdinalDecisionCV(LogisticRegression()), method)(X)
     with pytest.raises(NotFittedError):
         TunedOrdinalDecisionCV(LogisticRegression()).score(X, y)
-
-
-class CountingLogisticRegression(LogisticRegression):
-    """LogisticRegression that counts its fits (all clones share the count)."""
-
-    fits = 0
-
-    def fit(self, X, y, sample_weight=None):
-        type(self).fits += 1
-        return super().fit(X, y, sample_weight=sample_weight)
 
 
 @pytest.mark.parametrize(
@@ -691,3 +683,66 @@ def test_two_sample_weights_are_refused(data):
     w = np.ones(len(y))
     with pytest.raises(ValueError, match="several sample weights"):
         tuner.fit(X, y, sample_weight=w, logisticregression__sample_weight=w)
+
+
+# --------------------------------------------------------------------------- #
+# Metadata routing (sklearn.set_config(enable_metadata_routing=True))
+# --------------------------------------------------------------------------- #
+def test_routed_sample_weight_reaches_each_fit_as_without_routing(data):
+    X, y = data
+    weights = np.arange(1, len(y) + 1, dtype=float)  # weight i + 1 identifies row i
+    cv = StratifiedKFold(3)
+    _RecordingLogisticRegression.calls = []
+    with sklearn.config_context(enable_metadata_routing=True):
+        estimator = _RecordingLogisticRegression().set_fit_request(sample_weight=True)
+        TunedOrdinalDecisionCV(estimator, cv=cv).fit(X, y, sample_weight=weights)
+    trains = [np.arange(len(y)), *(train for train, _ in cv.split(X, y))]
+    calls = _RecordingLogisticRegression.calls
+    assert len(calls) == len(trains)
+    for (_, seen), train in zip(calls, trains, strict=True):
+        np.testing.assert_array_equal(seen, weights[train])
+
+
+@pytest.mark.parametrize("request_in_scorer", [True, False])
+def test_routed_sample_weight_weights_the_scoring_only_where_requested(request_in_scorer):
+    """The scorer gets the weights only when it requests them: then the scores are those
+    of the legacy (routing off) weighted fit, else those of an unweighted scoring."""
+    rng = np.random.default_rng(0)
+    proba = rng.dirichlet(np.ones(4), size=150)
+    y = rng.integers(0, 4, size=150)
+    weights = rng.integers(0, 4, size=150).astype(float)
+    decisions = ("argmax", "median", "mean")
+    legacy = TunedOrdinalDecisionCV(_WeightedPassThrough(), decisions=decisions, cv=KFold(3))
+    weighted = clone(legacy).fit(proba, y, sample_weight=weights).cv_results_["score"]
+    plain = clone(legacy).fit(proba, y).cv_results_["score"]
+    assert not np.allclose(weighted, plain)
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = make_class_index_scorer(mse_class_index, greater_is_better=False)
+        scorer.set_score_request(sample_weight=request_in_scorer)
+        model = _WeightedPassThrough().set_fit_request(sample_weight=True)
+        tuner = TunedOrdinalDecisionCV(model, scoring=scorer, decisions=decisions, cv=KFold(3))
+        routed = tuner.fit(proba, y, sample_weight=weights).cv_results_["score"]
+    np.testing.assert_allclose(routed, weighted if request_in_scorer else plain, atol=1e-12)
+
+
+def test_routed_sample_weight_nobody_requested_raises_before_any_fit(data):
+    X, y = data
+    CountingLogisticRegression.fits = 0
+    with sklearn.config_context(enable_metadata_routing=True):
+        tuner = TunedOrdinalDecisionCV(CountingLogisticRegression(), cv=3)
+        with pytest.raises(UnsetMetadataPassedError, match="sample_weight"):
+            tuner.fit(X, y, sample_weight=np.ones(len(y)))
+    assert CountingLogisticRegression.fits == 0
+
+
+def test_routed_tuner_nests_in_a_search_with_weights(data):
+    """A GridSearchCV routes sample_weight through the tuner to its estimator."""
+    X, y = data
+    weights = np.where(y == 3, 0.0, 1.0)  # zero weight takes class 3 out of every fit
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = LogisticRegression().set_fit_request(sample_weight=True)
+        tuner = TunedOrdinalDecisionCV(inner, cv=3, decisions=("argmax",))
+        tuner.set_score_request(sample_weight=True)  # the search scores with tuner.score
+        search = GridSearchCV(tuner, {"estimator__C": [1.0]}, cv=2, refit=True)
+        search.fit(X, y, sample_weight=weights)
+    assert (search.predict(X) == 3).sum() < (y == 3).sum() / 4

@@ -23,7 +23,16 @@ with a line saying so, when the package does not import.
 """
 
 from .cli import build_parser, main, protocol_from_args, sources_from_args
-from .data import EMBEDDED_DATASETS, DatasetSource, Split, data_dir_sources, embedded_sources
+from .data import (
+    DATA_DIR_ENV,
+    EMBEDDED_DATASETS,
+    DatasetSource,
+    Split,
+    data_dir_from_env,
+    data_dir_sources,
+    embedded_sources,
+    load_holdout_or_embedded,
+)
 from .methods import (
     ALL_METHODS,
     DECISION_METHODS,
@@ -40,6 +49,7 @@ from .runner import ALL_SIZES, BenchmarkRun, run_benchmark, select_best
 __all__ = [
     "ALL_METHODS",
     "ALL_SIZES",
+    "DATA_DIR_ENV",
     "DECISION_METHODS",
     "EMBEDDED_DATASETS",
     "LOSS_METHODS",
@@ -54,8 +64,10 @@ __all__ = [
     "Split",
     "available_methods",
     "build_parser",
+    "data_dir_from_env",
     "data_dir_sources",
     "embedded_sources",
+    "load_holdout_or_embedded",
     "load_run",
     "main",
     "mlp_method",

@@ -63,7 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         "paired Wilcoxon tests, Friedman + Nemenyi across datasets.",
     )
     add = parser.add_argument
-    add("--data-dir", type=Path, nargs="+", help="folder(s) of orreview and/or CSV datasets")
+    add(
+        "--data-dir",
+        type=Path,
+        nargs="+",
+        help="folder(s) of orreview datasets (<name>/train_<name>.<k>, test_<name>.<k>) "
+        "and/or CSV datasets (<name>/<name>.csv with <name>.json); none ship with the package",
+    )
     add("--datasets", nargs="+", metavar="NAME", help="datasets to run")
     add(
         "--holdouts",
@@ -196,11 +202,14 @@ def protocol_from_args(args: argparse.Namespace) -> Protocol:
     Parameters
     ----------
     args : argparse.Namespace
-        Parsed arguments.
+        Parsed arguments; reads ``quick``, ``max_epochs``, ``alphas``, ``sigmas``,
+        ``inner_cv`` and ``max_train`` (None keeps the base protocol's value).
 
     Returns
     -------
     protocol : Protocol
+        :data:`~sk_ordinal_kl.benchmark.protocol.QUICK_PROTOCOL` or the default protocol,
+        with the flags given applied.
     """
     protocol = QUICK_PROTOCOL if args.quick else Protocol()
     overrides = {
@@ -219,11 +228,15 @@ def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
     Parameters
     ----------
     args : argparse.Namespace
-        Parsed arguments.
+        Parsed arguments; reads ``data_dir``, ``datasets``, ``holdouts``,
+        ``csv_holdouts`` and ``quick``.
 
     Returns
     -------
     sources : list of DatasetSource
+        Every orreview and CSV dataset under the ``--data-dir`` folders (or the
+        ``--datasets`` named), else the embedded sets; holdouts capped at ``--holdouts``
+        (2 with ``--quick``), 10 per embedded set when uncapped.
     """
     cap = args.holdouts if args.holdouts is not None else (2 if args.quick else None)
     if args.data_dir:
@@ -232,17 +245,18 @@ def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point.
+    """Command-line entry point: run the benchmark, or re-render finished runs.
 
     Parameters
     ----------
     argv : sequence of str, optional
-        Arguments (``sys.argv[1:]`` by default).
+        The options of :func:`build_parser`; ``sys.argv[1:]`` when None.
 
     Returns
     -------
     status : int
-        0 on success, 1 when some unit failed (outputs are still written).
+        0 on success, 1 when some unit failed (outputs are still written); bad options
+        or data exit with status 2 before anything is written.
 
     Examples
     --------

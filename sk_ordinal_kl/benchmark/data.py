@@ -12,6 +12,11 @@ Every split carries its features as a DataFrame (so one ``ColumnTransformer`` se
 kinds) and its labels as the **ordinal class index** ``0..K-1``: methods, metrics and
 statistics then never have to know how a dataset spells its labels, and a declared
 class that never occurs keeps its place on the index.
+
+The examples and the accuracy studies find the orreview folder through
+:func:`data_dir_from_env` (``$SK_ORDINAL_KL_DATA_DIR``), and
+:func:`load_holdout_or_embedded` gives them one holdout of it, or the embedded diabetes
+set when the folder is not there.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..datasets import (
+    OrdinalSplit,
+    holdout_splits,
     list_holdouts,
     list_orreview_datasets,
     list_tabular_datasets,
@@ -41,12 +48,15 @@ from ..datasets import (
 )
 
 __all__ = [
+    "DATA_DIR_ENV",
     "EMBEDDED_DATASETS",
     "TEST_SIZE",
     "DatasetSource",
     "Split",
+    "data_dir_from_env",
     "data_dir_sources",
     "embedded_sources",
+    "load_holdout_or_embedded",
 ]
 
 #: Test fraction of the holdouts the benchmark cuts itself (embedded and CSV sets).
@@ -357,3 +367,83 @@ def _check_two_classes(source: DatasetSource) -> None:
             f"{where}: only the class {labels.tolist()} occurs; an ordinal benchmark needs "
             "at least two observed classes."
         )
+
+
+# --------------------------------------------------------------------------- #
+# The reference-data folder of the examples and the accuracy studies
+# --------------------------------------------------------------------------- #
+
+#: Environment variable naming a folder of orreview-format datasets (the orreview
+#: collection in its published holdout format, ``<folder>/<name>/train_<name>.<k>``).
+DATA_DIR_ENV = "SK_ORDINAL_KL_DATA_DIR"
+
+
+def data_dir_from_env() -> Path | None:
+    """The folder of orreview-format datasets named by ``$SK_ORDINAL_KL_DATA_DIR``, or None.
+
+    Examples, tests and benchmark scripts read real data from there when it is set and
+    fall back to data that ships with the package otherwise. The folder holds one
+    sub-folder per dataset of the orreview collection, in its published holdout format
+    (``<name>/train_<name>.<k>`` and ``<name>/test_<name>.<k>``); nothing is downloaded.
+
+    Returns
+    -------
+    path : Path or None
+        The folder, or None when the variable is unset or empty.
+
+    Examples
+    --------
+    >>> import os
+    >>> data_dir_from_env() is None or data_dir_from_env().is_dir()
+    True
+    """
+    value = os.environ.get(DATA_DIR_ENV, "")
+    return Path(value) if value else None
+
+
+def load_holdout_or_embedded(
+    root: str | os.PathLike[str] | None,
+    name: str = "ERA",
+    holdout: int = 0,
+    *,
+    n_classes: int = 7,
+) -> tuple[OrdinalSplit, list[int]]:
+    """One orreview holdout if ``root`` holds it, else the embedded diabetes set.
+
+    Lets examples and tutorials use real data where it is available and still run
+    anywhere (no path, no download). Labels of an orreview set are taken to be ``1..K``
+    with ``K`` the largest label seen in the holdout; the fallback uses
+    :func:`~sk_ordinal_kl.datasets.load_diabetes_ordinal` with one stratified 75/25 holdout.
+
+    Parameters
+    ----------
+    root : path-like or None
+        Folder of orreview-format datasets; None or a folder without ``name`` selects
+        the embedded fallback.
+    name : str, default="ERA"
+        Dataset to load from ``root``.
+    holdout : int, default=0
+        Holdout index to load from ``root``.
+    n_classes : int, default=7
+        Number of classes of the embedded fallback.
+
+    Returns
+    -------
+    split : OrdinalSplit
+        Train and test parts; ``split.name`` says which data it is.
+    classes : list of int
+        All labels in ordinal order.
+
+    Examples
+    --------
+    >>> split, classes = load_holdout_or_embedded(None)
+    >>> split.name, classes
+    ('diabetes7', [0, 1, 2, 3, 4, 5, 6])
+    """
+    if root is not None and (Path(root) / name).is_dir():
+        split = load_orreview_holdout(root, name, holdout)
+        top = int(max(split.y_train.max(), split.y_test.max()))
+        return split, list(range(1, top + 1))
+    X, y = load_diabetes_ordinal(n_classes=n_classes)
+    split = holdout_splits(X, y, n_holdouts=1, name=f"diabetes{n_classes}")[0]
+    return split, list(range(n_classes))

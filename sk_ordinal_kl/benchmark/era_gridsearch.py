@@ -21,7 +21,8 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
 from sk_ordinal_kl._markdown import markdown_table
-from sk_ordinal_kl.datasets import data_dir_from_env, load_orreview_holdout
+from sk_ordinal_kl.benchmark.data import data_dir_from_env
+from sk_ordinal_kl.datasets import load_orreview_holdout
 from sk_ordinal_kl.metrics import mae_class_index, mse_class_index, neg_mse_class_index_scorer
 
 DEFAULT_DATA = data_dir_from_env()

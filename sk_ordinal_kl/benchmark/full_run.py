@@ -5,7 +5,8 @@ regenerates ``docs/benchmark_results/``. ``ORREVIEW_DIR`` holds the orreview dat
 their published holdout format (one folder per dataset, read by
 :func:`~sk_ordinal_kl.datasets.load_orreview_holdout`) and ``CSV_DIR`` the mixed-type CSV
 datasets (``<name>/<name>.csv`` with ``<name>.json``, read by
-:func:`~sk_ordinal_kl.datasets.load_tabular_csv`); neither ships with the package.
+:func:`~sk_ordinal_kl.datasets.load_tabular_csv`); neither ships with the package. Both
+folders are passed on to ``python -m sk_ordinal_kl.benchmark --data-dir``.
 
 * ``main/`` — every default method on all 10 orreview datasets (the first
   ``ORREVIEW_HOLDOUTS`` published holdouts of each) and the CSV datasets
@@ -70,21 +71,33 @@ def invocations(orreview: Path, tabular: Path, out: Path, cache: Path, n_jobs: i
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the three invocations; print how long each took.
+    """Run the three invocations (or re-render their reports); print how long each took.
 
     Parameters
     ----------
     argv : sequence of str, optional
-        Arguments (``sys.argv[1:]`` by default).
+        ``--orreview DIR --tabular DIR`` and the options below (``--only``,
+        ``--rerender``, ...); ``sys.argv[1:]`` when None.
 
     Returns
     -------
     status : int
-        0 on success, 1 when some unit failed.
+        The worst status of the benchmark runs: 0 when every unit succeeded, 1 when
+        some unit failed.
     """
     parser = argparse.ArgumentParser(prog="python -m sk_ordinal_kl.benchmark.full_run")
-    parser.add_argument("--orreview", type=Path, required=True, help="orreview datasets folder")
-    parser.add_argument("--tabular", type=Path, required=True, help="CSV datasets folder")
+    parser.add_argument(
+        "--orreview",
+        type=Path,
+        required=True,
+        help="folder of the orreview datasets: <name>/train_<name>.<k> and test_<name>.<k>",
+    )
+    parser.add_argument(
+        "--tabular",
+        type=Path,
+        required=True,
+        help="folder of the mixed-type CSV datasets: <name>/<name>.csv and <name>.json",
+    )
     parser.add_argument("--out", type=Path, default=Path("docs/benchmark_results"))
     parser.add_argument("--cache-dir", type=Path, default=Path("benchmark_results/cache"))
     parser.add_argument("--n-jobs", type=int, default=2)

@@ -39,7 +39,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
 from sk_ordinal_kl._markdown import markdown_table
-from sk_ordinal_kl.datasets import data_dir_from_env
+from sk_ordinal_kl.benchmark.data import data_dir_from_env
 from sk_ordinal_kl.decision import (
     PREDICTION_RULES,
     TunedOrdinalDecisionCV,

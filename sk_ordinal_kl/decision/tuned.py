@@ -8,22 +8,20 @@ from typing import ClassVar
 import numpy as np
 from joblib import Parallel, delayed
 from scipy.stats import rankdata
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, indexable
 
-from .._compat import Interval, StrOptions, validate_parameter_constraints
-from .._meta import copy_input_attributes, labels_for_inner_fit, require_y
-from ..labels import (
-    OrdinalEncoding,
-    _as_1d_object,
-    _proba_in_order,
-    check_labels,
-    format_labels,
-    wrapped_ordinal_classes,
+from .._compat import Interval, StrOptions, safe_indexing, scorer_response_method
+from .._meta import (
+    OrdinalMetaClassifier,
+    copy_input_attributes,
+    labels_for_inner_fit,
+    require_y,
 )
+from ..labels import _proba_in_order, check_labels, format_labels
 from ..metrics import ClassIndexScorer, neg_mse_class_index_scorer
 from .rules import PREDICTION_RULES, expected_index, predict_index, predict_index_thresholds
 from .thresholds import (
@@ -75,7 +73,7 @@ def _resolve_scorer(scoring):
         scorer = get_scorer(scorer)
     # A scorer of probabilities (log-loss, ROC AUC, RPS) gives every decision the same
     # score: the choice would silently fall to the first candidate.
-    response = getattr(scorer, "response_method", getattr(scorer, "_response_method", None))
+    response = scorer_response_method(scorer)
     responses = (response,) if isinstance(response, str) else tuple(response or ("predict",))
     if "predict" not in responses:
         raise ValueError(
@@ -98,7 +96,7 @@ def _rows_of(fit_params: dict, rows: np.ndarray, n_samples: int) -> dict:
         )
 
     return {
-        name: _safe_indexing(value, rows) if per_sample(value) else value
+        name: safe_indexing(value, rows) if per_sample(value) else value
         for name, value in fit_params.items()
     }
 
@@ -114,10 +112,16 @@ def _scoring_weights(fit_params: dict, n_samples: int) -> np.ndarray | None:
             f"several sample weights {sorted(names)}: pass one, so that the fits and the "
             "scoring of the decisions use the same weights."
         )
-    weights = np.asarray(fit_params[names[0]], dtype=np.float64)
+    return _one_weight_per_sample(names[0], fit_params[names[0]], n_samples)
+
+
+def _one_weight_per_sample(name: str, value, n_samples: int) -> np.ndarray | None:
+    if value is None:
+        return None
+    weights = np.asarray(value, dtype=np.float64)
     if weights.shape != (n_samples,):
         raise ValueError(
-            f"{names[0]} has shape {weights.shape}; expected one weight per sample ({n_samples},)."
+            f"{name} has shape {weights.shape}; expected one weight per sample ({n_samples},)."
         )
     return weights
 
@@ -143,11 +147,11 @@ def _cross_fitted_score(values, num_classes, score_on, partitions, max_candidate
 def _fit_clone(estimator, X, y, train, fit_params):
     fitted = clone(estimator)
     params = _rows_of(fit_params, train, len(y))
-    fitted.fit(_safe_indexing(X, train), _safe_indexing(y, train), **params)
+    fitted.fit(safe_indexing(X, train), safe_indexing(y, train), **params)
     return fitted
 
 
-class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class TunedOrdinalDecisionCV(OrdinalMetaClassifier):
     """Choose the decision rule of a probabilistic classifier by cross-validation.
 
     The ordinal counterpart of scikit-learn's
@@ -274,15 +278,15 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "estimator": "no_validation",
+        **OrdinalMetaClassifier._parameter_constraints,
         "scoring": [None, str, callable],
         "decisions": [list, tuple],
         "cv": ["cv_object", StrOptions({"prefit"}), Interval(Real, 0, 1, closed="neither")],
         "refit": ["boolean"],
         "n_jobs": [None, Integral],
         "random_state": ["random_state"],
-        "classes": [None, "array-like"],
     }
+    _fitted_attribute: ClassVar[str] = "best_decision_"
 
     def __init__(
         self,
@@ -296,28 +300,17 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         random_state=None,
         classes=None,
     ):
-        self.estimator = estimator
+        super().__init__(estimator, classes=classes)
         self.scoring = scoring
         self.decisions = decisions
         self.cv = cv
         self.refit = refit
         self.n_jobs = n_jobs
         self.random_state = random_state
-        self.classes = classes
 
     # ------------------------------------------------------------------ checks
     def _check_params(self) -> tuple[str, ...]:
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            self.get_params(deep=False),
-            caller_name=type(self).__name__,
-        )
-        if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "predict_proba"):
-            raise ValueError(
-                f"estimator must be a classifier with fit and predict_proba; "
-                f"{type(self.estimator).__name__} has no predict_proba. "
-                f"{type(self).__name__} chooses the decision from class probabilities."
-            )
+        self._check_constraints()
         decisions = tuple(self.decisions)
         unknown = [d for d in decisions if not isinstance(d, str) or d not in DECISIONS]
         if unknown or not decisions:
@@ -372,7 +365,10 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
             ``ordinalklclassifier__sample_weight`` for a Pipeline); values with one entry
             per sample are indexed to each fold's training rows. ``sample_weight``
             (or the one ``<step>__sample_weight``) also weights the scoring of the
-            decisions on the out-of-fold predictions.
+            decisions on the out-of-fold predictions. Under metadata routing
+            (``enable_metadata_routing=True``) each goes only where it is requested:
+            ``estimator.set_fit_request(...)`` for the fits,
+            ``scorer.set_score_request(sample_weight=True)`` for the scoring.
 
         Returns
         -------
@@ -386,9 +382,8 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         labels = check_labels(y)
         X, labels, groups = indexable(X, labels, groups)
         check_consistent_length(X, labels)
-        if self.classes is not None:
-            self._check_labels_in(labels, OrdinalEncoding(self.classes).ordinal_classes)
-        weights = _scoring_weights(fit_params, len(labels))
+        self._check_labels_in_classes(labels)
+        inner_params, weights = self._fit_and_score_params(fit_params, len(labels))
         if isinstance(self.cv, str):  # "prefit"
             if fit_params:
                 raise ValueError(
@@ -397,53 +392,70 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
                 )
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
-            ordinal = self._ordinal_order(self.estimator_, labels, y)
-            oof = _proba_in_order(self.estimator_, X, ordinal)
+            self._set_order(self.estimator_, labels, y)
+            oof = _proba_in_order(self.estimator_, X, self.ordinal_classes_)
             fold_of = np.zeros(len(labels), dtype=np.int64)
         else:
             splits = self._splits(X, labels, groups)
             jobs = [np.arange(len(labels))] if self.refit else []
             inner_y = labels_for_inner_fit(labels, y, self.classes)  # keeps the order
             fitted = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_clone)(self.estimator, X, inner_y, train, fit_params)
+                delayed(_fit_clone)(self.estimator, X, inner_y, train, inner_params)
                 for train in [*jobs, *(train for train, _ in splits)]
             )
             folds = fitted[1:] if self.refit else fitted
             self.estimator_ = fitted[0]
-            ordinal = self._ordinal_order(self.estimator_, labels, y)
+            self._set_order(self.estimator_, labels, y)
+            ordinal = self.ordinal_classes_
             oof = np.full((len(labels), len(ordinal)), np.nan)
             # The fold whose model predicted each sample: the cut points are cross-fitted
             # across these folds.
             fold_of = np.full(len(labels), -1, dtype=np.int64)
             for fold, (estimator, (_, test)) in enumerate(zip(folds, splits, strict=True)):
-                oof[test] = _proba_in_order(estimator, _safe_indexing(X, test), ordinal)
+                oof[test] = _proba_in_order(estimator, safe_indexing(X, test), ordinal)
                 fold_of[test] = fold
             scored = ~np.isnan(oof[:, 0])
             oof, labels, fold_of = oof[scored], labels[scored], fold_of[scored]
             if groups is not None:
-                groups = _safe_indexing(groups, np.flatnonzero(scored))
+                groups = safe_indexing(groups, np.flatnonzero(scored))
             if weights is not None:
                 weights = weights[scored]
-        self.ordinal_classes_ = ordinal
-        self._encoding_ = OrdinalEncoding(ordinal)
-        self.classes_ = self._encoding_.classes
         self._choose(decisions, scorer, oof, labels, weights, fold_of, groups)
         copy_input_attributes(self, self.estimator_)
         return self
 
-    def _ordinal_order(self, estimator, labels: np.ndarray, y) -> np.ndarray:
-        ordinal = wrapped_ordinal_classes(estimator, self.classes, y)
-        self._check_labels_in(labels, ordinal)
-        return ordinal
+    def _fit_and_score_params(self, fit_params: dict, n_samples: int):
+        """``(params for estimator.fit, weights of the scoring or None)``.
 
-    def _check_labels_in(self, labels: np.ndarray, ordinal: np.ndarray) -> None:
-        unknown = np.setdiff1d(np.unique(_as_1d_object(labels, "y")), _as_1d_object(ordinal, ""))
-        if unknown.size:
-            source = "classes" if self.classes is not None else "the fitted estimator's classes"
-            raise ValueError(
-                f"y contains labels {format_labels(unknown)} that are not in {source} "
-                f"{format_labels(ordinal)}."
+        Under metadata routing each goes where it is requested (``estimator.fit``, the
+        scorer's ``sample_weight``); without it every fit parameter reaches
+        ``estimator.fit`` and ``sample_weight`` (or the one ``<step>__sample_weight``)
+        also weights the scoring, as before routing existed.
+        """
+        routed = self._route_fit_params(fit_params)
+        if routed is None:
+            return fit_params, _scoring_weights(fit_params, n_samples)
+        weights = routed["scorer"]["score"].get("sample_weight")
+        return dict(routed["estimator"]["fit"]), _one_weight_per_sample(
+            "sample_weight", weights, n_samples
+        )
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit``'s parameters go to ``estimator.fit`` and to the
+        scorer of the decisions (``scorer.set_score_request(sample_weight=True)``).
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return (
+            super()
+            .get_metadata_routing()
+            .add(
+                scorer=_resolve_scorer(self.scoring),
+                method_mapping=MethodMapping().add(caller="fit", callee="score"),
             )
+        )
 
     def _choose(
         self, decisions, scorer, oof: np.ndarray, labels: np.ndarray, weights, fold_of, groups
@@ -537,38 +549,6 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         return score_on, cheap
 
     # ----------------------------------------------------------------- predict
-    def predict_proba_ordinal(self, X) -> np.ndarray:
-        """Class probabilities of ``estimator_``, columns in ordinal order.
-
-        Parameters
-        ----------
-        X : array-like
-            Input samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, K)
-            Column ``k`` is the probability of ``ordinal_classes_[k]``.
-        """
-        check_is_fitted(self, "best_decision_")
-        return _proba_in_order(self.estimator_, X, self.ordinal_classes_)
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities of ``estimator_``, columns in ``classes_`` (sorted) order.
-
-        Parameters
-        ----------
-        X : array-like
-            Input samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, K)
-            The estimator's ``predict_proba`` (a class it never saw gets a zero column).
-        """
-        proba = self.predict_proba_ordinal(X)  # raises NotFittedError before fit
-        return self._encoding_.to_sorted_columns(proba)
-
     def predict(self, X) -> np.ndarray:
         """Labels under the chosen decision ``best_decision_``.
 
@@ -582,7 +562,7 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        proba = self.predict_proba_ordinal(X)
+        proba = self._ordinal_proba(X)
         if self.best_decision_ == "thresholds":
             index = predict_index_thresholds(proba, self.thresholds_)
         else:
@@ -609,11 +589,3 @@ class TunedOrdinalDecisionCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
         check_is_fitted(self, "best_decision_")
         weighting = {} if sample_weight is None else {"sample_weight": sample_weight}
         return float(_resolve_scorer(self.scoring)(self, X, y, **weighting))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        tags.non_deterministic = inner.non_deterministic
-        return tags
