@@ -24,6 +24,8 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))  # the checkout, also when the package is not installed
 
+import torch  # noqa: E402
+
 import sk_ordinal_kl  # noqa: E402
 
 # -- Project ---------------------------------------------------------------
@@ -168,7 +170,12 @@ def _module_page(name: str, title: str) -> str:
     for n in names:
         obj = getattr(module, n)
         if isinstance(obj, type):
-            lines += [f".. autoclass:: {n}", "   :members:", "   :show-inheritance:", ""]
+            lines += [f".. autoclass:: {n}", "   :members:", "   :show-inheritance:"]
+            if name == "sk_ordinal_kl.losses" and issubclass(obj, torch.nn.Module):
+                # A criterion's public API includes what it inherits from the package's
+                # private bases (set_sigma, target_weights, forward); torch's stays out.
+                lines += ["   :inherited-members: Module"]
+            lines += [""]
         elif inspect.isroutine(obj):
             lines += [f".. autofunction:: {n}", ""]
         else:

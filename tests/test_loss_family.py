@@ -26,7 +26,9 @@ from sk_ordinal_kl.losses import (
     MinMaxLoss,
     SoftLabelCrossEntropy,
     SoftLabelKLCrossEntropy,
+    SoftTargetKLCrossEntropy,
 )
+from sk_ordinal_kl.losses._base import ClassIndexLoss
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 from sk_ordinal_kl.modules import CosineClassifierHead, MinMaxMLP, TabularMLP
 from sk_ordinal_kl.targets import SOFT_TARGET_KINDS, soft_target_table
@@ -502,3 +504,93 @@ def test_grid_search_over_criteria_on_era(shared_datasets):
     assert search.best_params_[f"{step}criterion"] in LOSSES.values()
     pred = search.predict(split.X_test)
     assert set(np.unique(pred)) <= set(range(1, 10))
+
+
+# ------------------------------------------------- each criterion declares its parameters
+CONSTRUCTED = {**LOSSES, "soft_target_kl": SoftTargetKLCrossEntropy}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRUCTED))
+def test_every_constructor_parameter_has_a_constraint_of_its_own_class(name):
+    """A parameter missing from its criterion's table would go unvalidated; the base
+    table knows only what every criterion takes, so a new loss never edits it."""
+    cls = CONSTRUCTED[name]
+    parameters = set(inspect.signature(cls).parameters) - {"weight", "log_targets"}
+    assert parameters <= set(cls._parameter_constraints)
+    assert set(ClassIndexLoss._parameter_constraints) == {"num_classes", "reduction"}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRUCTED))
+def test_an_invalid_own_parameter_is_refused_by_name(name):
+    cls = CONSTRUCTED[name]
+    own = set(inspect.signature(cls).parameters) - {"weight", "log_targets", "reduction"}
+    kwargs = (
+        {"log_targets": torch.zeros(3, 3).fill_(-math.log(3))} if name == "soft_target_kl" else {}
+    )
+    if "num_classes" in own:
+        kwargs["num_classes"] = 3
+    for parameter in sorted(own - {"num_classes"}):
+        bad = "nope" if parameter == "kind" else -1.0
+        with pytest.raises(ValueError, match=f"'{parameter}' parameter of {cls.__name__}"):
+            cls(**kwargs, **{parameter: bad})
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_set_sigma_is_inherited_by_exactly_the_kernel_criteria(name):
+    """SigmaSchedule drives every criterion that takes ``sigma``, and only those."""
+    cls = LOSSES[name]
+    takes_sigma = "sigma" in inspect.signature(cls).parameters
+    assert callable(getattr(cls, "set_sigma", None)) == takes_sigma
+    assert "set_sigma" not in vars(cls)  # inherited from KernelLoss, not assigned
+
+
+def test_buffers_are_read_through_the_public_module_api(monkeypatch):
+    """``as_buffer`` follows a buffer's dtype via ``named_buffers``, not ``_buffers``."""
+    criterion = GaussianKLCrossEntropy(num_classes=40).double()
+    seen = []
+    original = torch.nn.Module.named_buffers
+
+    def spy(self, *args, **kwargs):
+        seen.append(kwargs.get("recurse", args[1] if len(args) > 1 else True))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.Module, "named_buffers", spy)
+    criterion.set_sigma(0.5)
+    assert seen and not any(seen)  # recurse=False
+    assert criterion.target_rows.dtype == torch.float64
+
+
+def test_shared_parameter_descriptions_are_filled_into_every_docstring():
+    import sk_ordinal_kl.losses as losses
+    import sk_ordinal_kl.targets as targets
+    from sk_ordinal_kl.losses import _layout, _soft_ce
+
+    documented = [getattr(losses, n) for n in losses.__all__]
+    documented += [getattr(targets, n) for n in targets.__all__]
+    documented += [getattr(_soft_ce, n) for n in _soft_ce.__all__]
+    documented += [getattr(_layout, n) for n in _layout.__all__]
+    unfilled = [getattr(o, "__name__", o) for o in documented if "%(" in (o.__doc__ or "")]
+    assert not unfilled
+    assert "num_classes : int\n        Number of classes" in DLDLv2Loss.__doc__
+
+
+def test_fill_doc_indents_like_the_placeholder_and_refuses_unknown_names():
+    from sk_ordinal_kl.losses._docs import fill_doc
+
+    def documented():
+        """Head.
+
+        Parameters
+        ----------
+        %(reduction)s
+        """
+
+    assert '        reduction : {"mean", "sum", "none"}, default="mean"\n            How' in (
+        fill_doc(documented).__doc__
+    )
+
+    def misspelled():
+        """%(reductoin)s"""
+
+    with pytest.raises(KeyError, match="reductoin"):
+        fill_doc(misspelled)

@@ -11,8 +11,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from sk_ordinal_kl._soft_ce import SMALL_NUM_CLASSES
 from sk_ordinal_kl.losses import LOSSES
+from sk_ordinal_kl.losses._layout import SMALL_NUM_CLASSES
 
 # Parameters per criterion; at K = 300 the soft-row criteria use band rows (asserted).
 PARAMS = {

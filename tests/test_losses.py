@@ -140,7 +140,7 @@ def test_large_k_band_rows_built_directly_match_the_dense_table(kind, sigma, mon
     def no_dense_table(*args):
         raise AssertionError("a K x K table was built")
 
-    monkeypatch.setattr("sk_ordinal_kl._soft_ce.log_soft_target_table", no_dense_table)
+    monkeypatch.setattr("sk_ordinal_kl.losses._layout.log_soft_target_table", no_dense_table)
     banded = SoftLabelKLCrossEntropy(1.5, sigma, num_classes, kind=kind, reduction="none")
     half_width = banded.band_columns.shape[1] // 2
     assert banded.target_rows.shape == (num_classes, 2 * half_width + 1)

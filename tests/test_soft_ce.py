@@ -4,13 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from sk_ordinal_kl._soft_ce import (
+from sk_ordinal_kl.losses._layout import (
     SMALL_NUM_CLASSES,
     SoftTarget,
     band_layout,
     band_to_dense,
     mix_onehot,
     pack_rows,
+)
+from sk_ordinal_kl.losses._soft_ce import (
     small_soft_target_cross_entropy,
     soft_target_cross_entropy,
 )

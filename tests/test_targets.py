@@ -185,3 +185,11 @@ def test_bad_kind_and_num_classes():
         soft_target_table("laplace", 1, 1.0)
     with pytest.raises(TypeError, match=r"'num_classes' parameter .* must be an int"):
         gaussian_targets(2.5, 1.0)
+
+
+def test_every_kernel_has_its_own_module():
+    from sk_ordinal_kl.losses._targets import _kinds
+
+    assert SOFT_TARGET_KINDS == ("gaussian", "laplace", "triangular", "binomial", "poisson")
+    modules = {f.__module__ for f in _kinds.LOG_WEIGHTS.values()}
+    assert modules == {f"sk_ordinal_kl.losses._targets._{kind}" for kind in SOFT_TARGET_KINDS}

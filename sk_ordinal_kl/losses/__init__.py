@@ -41,9 +41,11 @@ computed in log space (finite for logits of any finite size), one module per fam
   :class:`~sk_ordinal_kl.OrdinalKLClassifierCV`.
 
 ``_base`` holds the class-index plumbing they share (``K``, class and sample
-weights, reduction, checks). Kernel criteria build their buffers from a
-:class:`~sk_ordinal_kl._soft_ce.SoftTarget` (kernel, width, ``K`` and layout).
-:data:`LOSSES` maps short names to the criteria.
+weights, reduction, checks); each criterion declares its own parameters' constraints.
+Kernel criteria (``_kernel``) build their buffers from a soft target: the kernels and
+tables of ``_targets`` (one module per kernel, public as :mod:`sk_ordinal_kl.targets`),
+stored dense or banded as ``_layout`` decides, and applied by the fused soft-target
+cross-entropy of ``_soft_ce``. :data:`LOSSES` maps short names to the criteria.
 """
 
 from __future__ import annotations

@@ -11,35 +11,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._compat import StrOptions, validate_parameter_constraints
-from .._soft_ce import SoftTarget
-from ..targets import _KERNEL_CONSTRAINTS, _NumberInterval, check_sigma
+from ._targets._checks import KERNEL_CONSTRAINTS, NumberInterval
 
 __all__ = ["check_alpha", "check_logits_and_target", "members_as_rows", "reduce_loss"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
-NON_NEGATIVE = [_NumberInterval(Real, 0, None, closed="left")]
-POSITIVE = [_NumberInterval(Real, 0, None, closed="neither")]
-UNIT_INTERVAL = [_NumberInterval(Real, 0, 1, closed="both")]
-
-# Constructor arguments of every criterion (sklearn's validate_parameter_constraints).
-_PARAMETER_CONSTRAINTS = {
-    "num_classes": _KERNEL_CONSTRAINTS["num_classes"],
-    "reduction": [StrOptions(set(_REDUCTIONS))],
-    "kind": _KERNEL_CONSTRAINTS["kind"],
-    "sigma": _KERNEL_CONSTRAINTS["sigma"],
-    "alpha": NON_NEGATIVE,  # KL weight
-    "eta": UNIT_INTERVAL,  # soft share of the target
-    "epsilon": UNIT_INTERVAL,  # label smoothing
-    "gamma": NON_NEGATIVE,  # focal
-    "lam": NON_NEGATIVE,  # DLDL-v2 expectation term
-    "eps": POSITIVE,  # Full-KL variances: > 0 keeps them away from 0
-    "lambda_mean": NON_NEGATIVE,
-    "lambda_var": NON_NEGATIVE,
-    "pull_weight": NON_NEGATIVE,
-    "push_weight": NON_NEGATIVE,
-    "ce_weight": NON_NEGATIVE,
-}
+NON_NEGATIVE = [NumberInterval(Real, 0, None, closed="left")]
+POSITIVE = [NumberInterval(Real, 0, None, closed="neither")]
+UNIT_INTERVAL = [NumberInterval(Real, 0, 1, closed="both")]
 
 
 def check_alpha(alpha: float) -> float:
@@ -251,7 +231,7 @@ def check_sample_weight(sample_weight, logits: torch.Tensor) -> torch.Tensor:
 def as_buffer(module: nn.Module, name: str, value: torch.Tensor) -> torch.Tensor:
     """``value`` as the float buffer ``name`` would hold it: on the device and in the
     dtype the buffer already has (float32 for a new one), contiguous."""
-    old = module._buffers.get(name)
+    old = dict(module.named_buffers(recurse=False)).get(name)
     value = value.float() if old is None else value.to(device=old.device, dtype=old.dtype)
     return value.contiguous()
 
@@ -261,43 +241,22 @@ def set_buffer(module: nn.Module, name: str, value: torch.Tensor) -> None:
     module.register_buffer(name, as_buffer(module, name, value))
 
 
-def set_sigma(self, sigma: float):
-    """Rebuild the target buffers for a new width (or temperature) ``sigma``.
-
-    Parameters
-    ----------
-    sigma : float
-        New width (> 0). The ``sigma`` attribute (the constructor value) is left
-        as it is; ``current_sigma`` records the new one.
-
-    Returns
-    -------
-    self : nn.Module
-        The criterion, with buffers on their previous device and dtype.
-    """
-    sigma = check_sigma(sigma)
-    self._use_targets(self._soft_target(sigma))
-    self.current_sigma = sigma
-    return self
-
-
 class ClassIndexLoss(nn.Module):
     """Plumbing shared by the criteria: ``K``, class weights, reduction.
 
-    Subclasses pass their own numeric parameters (and ``kind``, ``sigma``) as keywords
-    to ``__init__``, which validates them against ``_parameter_constraints``
-    (scikit-learn style, one table for every criterion), stores them as floats and, given
-    ``sigma``, builds the kernel targets; they compute either ``_per_sample`` (reduced
-    here) or the reduced ``_loss`` directly.
-
-    Kernel criteria (those with ``kind`` and ``sigma``) also take ``set_sigma`` as a
-    method (``set_sigma = set_sigma`` in the class body, with a ``_use_targets``
-    that builds their buffers from the :class:`~sk_ordinal_kl._soft_ce.SoftTarget`
-    that :meth:`_soft_target` describes); :class:`~sk_ordinal_kl.callbacks.SigmaSchedule`
-    looks for that method.
+    Subclasses pass their own numeric parameters as keywords to ``__init__``, which
+    validates them (scikit-learn style) against the subclass's
+    ``_parameter_constraints`` (``{**Base._parameter_constraints, name: [...]}``: each
+    criterion declares its own parameters) and stores them as floats
+    (:meth:`_store_params`); they compute either ``_per_sample`` (reduced here) or the
+    reduced ``_loss`` directly. Criteria built from a kernel soft target derive from
+    :class:`~sk_ordinal_kl.losses._kernel.KernelLoss`.
     """
 
-    _parameter_constraints: ClassVar[dict] = _PARAMETER_CONSTRAINTS
+    _parameter_constraints: ClassVar[dict] = {
+        "num_classes": KERNEL_CONSTRAINTS["num_classes"],
+        "reduction": [StrOptions(set(_REDUCTIONS))],
+    }
 
     def __init__(self, num_classes, weight=None, reduction: str = "mean", **params):
         super().__init__()
@@ -309,21 +268,12 @@ class ClassIndexLoss(nn.Module):
         self.num_classes = int(num_classes)
         self.reduction = reduction
         self.register_buffer("weight", _class_weight_buffer(weight, self.num_classes))
-        kind, sigma = params.pop("kind", None), params.pop("sigma", None)
+        self._store_params(**params)
+
+    def _store_params(self, **params) -> None:
+        """Keep the criterion's own (validated) numeric parameters, as floats."""
         for name, value in params.items():
             setattr(self, name, float(value))
-        if sigma is not None:  # a kernel criterion: build its targets of width sigma
-            self.kind = kind
-            self.sigma = float(sigma)
-            self.set_sigma(self.sigma)
-
-    def _soft_target(self, sigma: float) -> SoftTarget:
-        """The soft target of this criterion's kernel at width ``sigma``."""
-        return SoftTarget(self.kind, self.num_classes, sigma, self._target_scale())
-
-    def _target_scale(self) -> float:
-        """Factor on ``p`` in the stored weights (sets what is stored as 0)."""
-        return 1.0
 
     def forward(
         self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 import torch.nn.functional as F
 
-from ._base import ClassIndexLoss
+from ._base import NON_NEGATIVE, UNIT_INTERVAL, ClassIndexLoss
+from ._docs import fill_doc
 
 __all__ = ["FocalLoss", "LabelSmoothingCrossEntropy"]
 
 
+@fill_doc
 class LabelSmoothingCrossEntropy(ClassIndexLoss):
     """Cross-entropy with uniform label smoothing, a baseline that ignores class order.
 
@@ -26,12 +30,10 @@ class LabelSmoothingCrossEntropy(ClassIndexLoss):
     ----------
     epsilon : float, default=0.1
         Smoothing mass in ``[0, 1]``; 0 is plain cross-entropy.
-    num_classes : int
-        Number of classes ``K``.
+    %(num_classes)s
     weight : array-like of shape (K,), default=None
         Optional class weights, exactly as ``F.cross_entropy`` applies them.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(reduction)s
 
     Examples
     --------
@@ -39,6 +41,11 @@ class LabelSmoothingCrossEntropy(ClassIndexLoss):
     >>> criterion(torch.zeros(2, 3), torch.tensor([0, 2]))
     tensor(1.0986)
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **ClassIndexLoss._parameter_constraints,
+        "epsilon": UNIT_INTERVAL,  # smoothing mass
+    }
 
     def __init__(
         self,
@@ -59,6 +66,7 @@ class LabelSmoothingCrossEntropy(ClassIndexLoss):
         return super().extra_repr() + f", epsilon={self.epsilon}"
 
 
+@fill_doc
 class FocalLoss(ClassIndexLoss):
     """Focal loss, a baseline that ignores class order.
 
@@ -76,12 +84,10 @@ class FocalLoss(ClassIndexLoss):
     ----------
     gamma : float, default=2.0
         Focusing parameter (>= 0); ``gamma = 0`` is exactly ``F.cross_entropy``.
-    num_classes : int
-        Number of classes ``K``.
+    %(num_classes)s
     weight : array-like of shape (K,), default=None
         Optional class weights ``alpha_t``.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(reduction)s
 
     Examples
     --------
@@ -89,6 +95,11 @@ class FocalLoss(ClassIndexLoss):
     >>> criterion(torch.zeros(1, 2), torch.tensor([0]))
     tensor(0.1733)
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **ClassIndexLoss._parameter_constraints,
+        "gamma": NON_NEGATIVE,  # focusing parameter
+    }
 
     def __init__(
         self,

@@ -7,21 +7,23 @@ table ``p(y)`` with its entropy and moments as buffers.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 import torch.nn.functional as F
 
-from .._soft_ce import SoftTarget
-from ..targets import target_entropy, target_moments
-from ._base import ClassIndexLoss, set_buffer, set_sigma
+from ._base import NON_NEGATIVE, POSITIVE, set_buffer
+from ._docs import fill_doc
+from ._kernel import KernelLoss
+from ._layout import SoftTarget
+from ._targets._stats import target_entropy, target_moments
 
 __all__ = ["DLDLv2Loss", "FullKLDLDLLoss"]
 
 
-class _KLToTargets(ClassIndexLoss):
+class _KLToTargets(KernelLoss):
     """Base of the DLDL losses: buffers ``p(y)``, ``H(p(y))`` and the moments of ``p(y)``,
-    from the dense table of the :class:`~sk_ordinal_kl._soft_ce.SoftTarget` received."""
-
-    set_sigma = set_sigma
+    from the dense table of the :class:`~._layout.SoftTarget` received."""
 
     def _use_targets(self, soft_target: SoftTarget) -> None:
         log_targets = soft_target.log_table()
@@ -37,6 +39,7 @@ class _KLToTargets(ClassIndexLoss):
         return -(p * log_q).sum(dim=1) - self.target_entropy[target].to(log_q.dtype)
 
 
+@fill_doc
 class DLDLv2Loss(_KLToTargets):
     """DLDL-v2: KL to a label distribution plus the L1 error of the expectation.
 
@@ -56,14 +59,10 @@ class DLDLv2Loss(_KLToTargets):
         Width of the label distribution (> 0).
     lam : float, default=1.0
         Weight ``lambda`` of the expectation term (>= 0).
-    num_classes : int
-        Number of ordered classes ``K``.
-    kind : str, default="gaussian"
-        Kernel of ``p_sigma`` (see :data:`~sk_ordinal_kl.targets.SOFT_TARGET_KINDS`).
-    weight : array-like of shape (K,), default=None
-        Optional class weights (weighted mean as in ``F.cross_entropy``).
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(num_classes)s
+    %(kind)s
+    %(weight)s
+    %(reduction)s
 
     Examples
     --------
@@ -71,6 +70,11 @@ class DLDLv2Loss(_KLToTargets):
     >>> criterion(torch.zeros(1, 3), torch.tensor([1])).item() > 0
     True
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_KLToTargets._parameter_constraints,
+        "lam": NON_NEGATIVE,  # weight of the expectation term
+    }
 
     def __init__(
         self,
@@ -93,6 +97,7 @@ class DLDLv2Loss(_KLToTargets):
         return super().extra_repr() + f", sigma={self.sigma}, lam={self.lam}, kind={self.kind!r}"
 
 
+@fill_doc
 class FullKLDLDLLoss(_KLToTargets):
     """Hyperparameter-free "full KL" DLDL loss: three KL divergences, equally weighted.
 
@@ -124,16 +129,12 @@ class FullKLDLDLLoss(_KLToTargets):
     ----------
     sigma : float, default=1.0
         Width of the label distribution ``p`` (> 0).
-    num_classes : int
-        Number of ordered classes ``K``.
+    %(num_classes)s
     eps : float, default=1e-3
         Added to both variances (class-index units squared, > 0).
-    kind : str, default="gaussian"
-        Kernel of ``p_sigma`` (see :data:`~sk_ordinal_kl.targets.SOFT_TARGET_KINDS`).
-    weight : array-like of shape (K,), default=None
-        Optional class weights (weighted mean as in ``F.cross_entropy``).
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(kind)s
+    %(weight)s
+    %(reduction)s
 
     Examples
     --------
@@ -141,6 +142,11 @@ class FullKLDLDLLoss(_KLToTargets):
     >>> float(criterion(torch.zeros(1, 4), torch.tensor([1]))) > 0
     True
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_KLToTargets._parameter_constraints,
+        "eps": POSITIVE,  # > 0 keeps the variances away from 0
+    }
 
     def __init__(
         self,

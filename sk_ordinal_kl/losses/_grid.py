@@ -21,12 +21,9 @@ from numbers import Real
 import torch
 from torch import nn
 
-from .._soft_ce import (
-    SMALL_NUM_CLASSES,
-    small_soft_target_cross_entropy,
-    soft_target_cross_entropy,
-)
 from ._base import check_sample_weight
+from ._layout import SMALL_NUM_CLASSES
+from ._soft_ce import small_soft_target_cross_entropy, soft_target_cross_entropy
 from ._soft_target import GaussianKLCrossEntropy
 
 __all__ = ["GaussianKLGridCrossEntropy"]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 import torch.nn.functional as F
 
-from ._base import ClassIndexLoss
+from ._base import NON_NEGATIVE, ClassIndexLoss
+from ._docs import fill_doc
 
 __all__ = ["MeanVarianceLoss"]
 
 
+@fill_doc
 class MeanVarianceLoss(ClassIndexLoss):
     """Mean-variance loss: cross-entropy plus penalties on the predicted mean and spread.
 
@@ -28,12 +32,9 @@ class MeanVarianceLoss(ClassIndexLoss):
         Weight ``lambda_1`` of the mean loss (>= 0).
     lambda_var : float, default=0.05
         Weight ``lambda_2`` of the variance loss (>= 0).
-    num_classes : int
-        Number of ordered classes ``K``.
-    weight : array-like of shape (K,), default=None
-        Optional class weights (weighted mean as in ``F.cross_entropy``).
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(num_classes)s
+    %(weight)s
+    %(reduction)s
 
     Examples
     --------
@@ -41,6 +42,12 @@ class MeanVarianceLoss(ClassIndexLoss):
     >>> criterion(torch.zeros(1, 3), torch.tensor([1]))
     tensor(1.1319)
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **ClassIndexLoss._parameter_constraints,
+        "lambda_mean": NON_NEGATIVE,
+        "lambda_var": NON_NEGATIVE,
+    }
 
     def __init__(
         self,

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 import torch.nn.functional as F
 
 from ..modules import MinMaxMLP
 from ._base import (
+    NON_NEGATIVE,
     ClassIndexLoss,
     check_logits_and_target,
     check_sample_weight,
     members_as_rows,
     members_loss,
 )
+from ._docs import fill_doc
 
 __all__ = ["MinMaxLoss"]
 
 
+@fill_doc
 class MinMaxLoss(ClassIndexLoss):
     """Min-max class-embedding loss: pull samples to their class, push classes apart.
 
@@ -49,10 +54,8 @@ class MinMaxLoss(ClassIndexLoss):
         Weight of the push term (>= 0).
     ce_weight : float, default=0.0
         Weight of an added cross-entropy on the logits (>= 0).
-    weight : array-like of shape (K,), default=None
-        Optional class weights (weighted mean as in ``F.cross_entropy``).
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(weight)s
+    %(reduction)s
 
     Examples
     --------
@@ -64,6 +67,12 @@ class MinMaxLoss(ClassIndexLoss):
     """
 
     default_module = MinMaxMLP
+    _parameter_constraints: ClassVar[dict] = {
+        **ClassIndexLoss._parameter_constraints,
+        "pull_weight": NON_NEGATIVE,
+        "push_weight": NON_NEGATIVE,
+        "ce_weight": NON_NEGATIVE,
+    }
 
     def __init__(
         self,

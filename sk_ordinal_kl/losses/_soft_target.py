@@ -5,9 +5,8 @@
 :class:`GaussianKLCrossEntropy`, and :class:`SoftLabelCrossEntropy`. Each keeps the rows
 ``W`` as the buffer ``target_rows`` (dense ``(K, K)``, or the band ``|k - y| <= h`` as
 ``(K, 2h + 1)`` with its ``band_columns``), laid out as the
-:class:`~sk_ordinal_kl._soft_ce.SoftTarget` it receives or
-:func:`~sk_ordinal_kl._soft_ce.pack_rows` decides, and :func:`soft_rows_loss` picks
-the compute path.
+:class:`~._layout.SoftTarget` it receives or :func:`~._layout.pack_rows` decides,
+and :func:`soft_rows_loss` picks the compute path.
 
 ``CE(q, y) + alpha * KL(p || q)`` is evaluated through the identity
 
@@ -22,20 +21,17 @@ class as buffers (they follow ``.to(device)`` and ``.double()``).
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import torch
 
-from .._soft_ce import (
-    SMALL_NUM_CLASSES,
-    SoftTarget,
-    band_to_dense,
-    mix_onehot,
-    pack_rows,
-    small_soft_target_cross_entropy,
-    soft_target_cross_entropy,
-)
-from ..targets import _check_num_classes, target_entropy
-from ._base import ClassIndexLoss, as_buffer, set_buffer, set_sigma
+from ._base import NON_NEGATIVE, UNIT_INTERVAL, ClassIndexLoss, as_buffer, set_buffer
+from ._docs import fill_doc
+from ._kernel import KernelLoss
+from ._layout import SMALL_NUM_CLASSES, SoftTarget, band_to_dense, mix_onehot, pack_rows
+from ._soft_ce import small_soft_target_cross_entropy, soft_target_cross_entropy
+from ._targets._checks import check_num_classes
+from ._targets._stats import target_entropy
 
 __all__ = [
     "GaussianKLCrossEntropy",
@@ -50,40 +46,13 @@ def _check_log_targets(log_targets) -> torch.Tensor:
     log_targets = torch.as_tensor(log_targets, dtype=torch.float64)
     if log_targets.ndim != 2 or log_targets.shape[0] != log_targets.shape[1]:
         raise ValueError(f"log_targets must be square (K, K), got {tuple(log_targets.shape)}.")
-    _check_num_classes(int(log_targets.shape[0]), "SoftTargetKLCrossEntropy")
+    check_num_classes(int(log_targets.shape[0]), "SoftTargetKLCrossEntropy")
     if torch.isnan(log_targets).any() or (log_targets == math.inf).any():
         raise ValueError("log_targets must not contain NaN or +inf.")
     row_mass = torch.logsumexp(log_targets, dim=1)
     if not torch.allclose(row_mass, torch.zeros_like(row_mass), atol=1e-6):
         raise ValueError("every row of exp(log_targets) must be a distribution (sum to 1).")
     return log_targets
-
-
-def _set_rows(criterion: ClassIndexLoss, weights, columns, *, cut_band: bool) -> None:
-    """Register ``W`` as ``target_rows`` (and ``band_columns``) in its storage layout."""
-    rows, columns = pack_rows(
-        as_buffer(criterion, "target_rows", weights), columns, cut_band=cut_band
-    )
-    criterion.register_buffer("target_rows", rows)
-    criterion.register_buffer("band_columns", columns)
-
-
-def _set_kl_rows(criterion: ClassIndexLoss, log_targets, columns=None, *, cut_band=True) -> None:
-    """Buffers of ``CE + alpha KL(p || q)``: ``W = onehot + alpha p``, ``c = alpha H(p)``."""
-    weights = mix_onehot(log_targets, columns, criterion.alpha, 1.0)
-    _set_rows(criterion, weights, columns, cut_band=cut_band)
-    set_buffer(criterion, "target_offset", criterion.alpha * target_entropy(log_targets))
-
-
-def _target_weights(criterion: ClassIndexLoss) -> torch.Tensor:
-    if criterion.band_columns is None:
-        return criterion.target_rows
-    return band_to_dense(criterion.target_rows, criterion.band_columns)
-
-
-_TARGET_WEIGHTS = property(
-    _target_weights, doc="The ``(K, K)`` table ``W`` (expanded from the band rows if banded)."
-)
 
 
 def soft_rows_loss(
@@ -121,7 +90,59 @@ def soft_rows_loss(
     return criterion._reduce(per_sample, target)
 
 
-class SoftTargetKLCrossEntropy(ClassIndexLoss):
+class _SoftRows:
+    """Mixin of the criteria ``-sum_k W[y, k] log q_k - c[y]``.
+
+    They keep ``W`` as the buffer ``target_rows`` (dense, or band rows with their
+    ``band_columns``) and the constant ``c`` as :meth:`_offset` (None: 0), and take the
+    compute path :func:`soft_rows_loss` picks.
+    """
+
+    @property
+    def target_weights(self) -> torch.Tensor:
+        """The ``(K, K)`` table ``W`` (expanded from the band rows if banded)."""
+        if self.band_columns is None:
+            return self.target_rows
+        return band_to_dense(self.target_rows, self.band_columns)
+
+    def _set_rows(self, weights, columns, *, cut_band: bool) -> None:
+        """Register ``W`` as ``target_rows`` (and ``band_columns``) in its storage layout."""
+        rows, columns = pack_rows(
+            as_buffer(self, "target_rows", weights), columns, cut_band=cut_band
+        )
+        self.register_buffer("target_rows", rows)
+        self.register_buffer("band_columns", columns)
+
+    def _offset(self) -> torch.Tensor | None:
+        return None
+
+    def _loss(
+        self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None
+    ) -> torch.Tensor:
+        return soft_rows_loss(self, logits, target, self._offset(), sample_weight)
+
+
+class _KLRows(_SoftRows):
+    """Mixin of the criteria ``CE + alpha KL(p || q)``: ``W = onehot + alpha p``,
+    ``c = alpha H(p)`` (the buffer ``target_offset``)."""
+
+    def _set_kl_rows(self, log_targets, columns=None, *, cut_band=True) -> None:
+        weights = mix_onehot(log_targets, columns, self.alpha, 1.0)
+        self._set_rows(weights, columns, cut_band=cut_band)
+        set_buffer(self, "target_offset", self.alpha * target_entropy(log_targets))
+
+    def _offset(self) -> torch.Tensor:
+        return self.target_offset
+
+    def _is_plain_cross_entropy(self) -> bool:
+        return self.alpha == 0.0
+
+    def extra_repr(self) -> str:
+        return f"num_classes={self.num_classes}, alpha={self.alpha}, reduction={self.reduction!r}"
+
+
+@fill_doc
+class SoftTargetKLCrossEntropy(_KLRows, ClassIndexLoss):
     """``CE(q, y) + alpha * KL(p(y) || q)`` for any fixed soft-target table ``p``.
 
     .. math::
@@ -138,11 +159,8 @@ class SoftTargetKLCrossEntropy(ClassIndexLoss):
         (rows must sum to 1 after ``exp``; ``-inf`` marks exact zeros).
     alpha : float, default=1.0
         Weight of the KL term (>= 0). ``alpha = 0`` is exactly ``F.cross_entropy``.
-    weight : array-like of shape (K,), default=None
-        Optional class weights, applied per sample by its true class and normalised as
-        in ``F.cross_entropy``.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(weight)s
+    %(reduction)s
 
     Attributes
     ----------
@@ -161,28 +179,21 @@ class SoftTargetKLCrossEntropy(ClassIndexLoss):
     True
     """
 
-    target_weights = _TARGET_WEIGHTS
+    _parameter_constraints: ClassVar[dict] = {
+        **ClassIndexLoss._parameter_constraints,
+        "alpha": NON_NEGATIVE,  # KL weight
+    }
 
     def __init__(
         self, log_targets: torch.Tensor, alpha: float = 1.0, weight=None, reduction: str = "mean"
     ):
         log_targets = _check_log_targets(log_targets)
         super().__init__(int(log_targets.shape[0]), weight, reduction, alpha=alpha)
-        _set_kl_rows(self, log_targets)
-
-    def _is_plain_cross_entropy(self) -> bool:
-        return self.alpha == 0.0
-
-    def _loss(
-        self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None
-    ) -> torch.Tensor:
-        return soft_rows_loss(self, logits, target, self.target_offset, sample_weight)
-
-    def extra_repr(self) -> str:
-        return f"num_classes={self.num_classes}, alpha={self.alpha}, reduction={self.reduction!r}"
+        self._set_kl_rows(log_targets)
 
 
-class SoftLabelKLCrossEntropy(ClassIndexLoss):
+@fill_doc
+class SoftLabelKLCrossEntropy(_KLRows, KernelLoss):
     """Cross-entropy plus ``alpha`` times KL to a soft ordinal target of any kernel.
 
     .. math::
@@ -203,17 +214,11 @@ class SoftLabelKLCrossEntropy(ClassIndexLoss):
     ----------
     alpha : float, default=1.0
         Weight of the KL term (>= 0); ``alpha = 0`` is exactly ``F.cross_entropy``.
-    sigma : float, default=1.0
-        Kernel width (temperature for binomial/Poisson), > 0.
-    num_classes : int
-        Number of ordered classes ``K``; filled in by
-        :class:`~sk_ordinal_kl.OrdinalKLClassifier`.
-    kind : {"gaussian", "laplace", "triangular", "binomial", "poisson"}, default="gaussian"
-        Soft-target kernel; set it through ``criterion__kind``.
-    weight : array-like of shape (K,), default=None
-        Optional class weights (as in ``F.cross_entropy``).
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(sigma)s
+    %(num_classes)s
+    %(kind)s
+    %(weight)s
+    %(reduction)s
 
     Attributes
     ----------
@@ -230,8 +235,10 @@ class SoftLabelKLCrossEntropy(ClassIndexLoss):
     torch.Size([])
     """
 
-    target_weights = _TARGET_WEIGHTS
-    set_sigma = set_sigma
+    _parameter_constraints: ClassVar[dict] = {
+        **KernelLoss._parameter_constraints,
+        "alpha": NON_NEGATIVE,  # KL weight
+    }
 
     def __init__(
         self,
@@ -249,17 +256,13 @@ class SoftLabelKLCrossEntropy(ClassIndexLoss):
 
     def _use_targets(self, soft_target: SoftTarget) -> None:
         log_rows, columns = soft_target.log_rows()
-        _set_kl_rows(self, log_rows, columns, cut_band=False)
-
-    _is_plain_cross_entropy = SoftTargetKLCrossEntropy._is_plain_cross_entropy
-    _loss = SoftTargetKLCrossEntropy._loss
+        self._set_kl_rows(log_rows, columns, cut_band=False)
 
     def extra_repr(self) -> str:
-        return (
-            SoftTargetKLCrossEntropy.extra_repr(self) + f", sigma={self.sigma}, kind={self.kind!r}"
-        )
+        return super().extra_repr() + f", sigma={self.sigma}, kind={self.kind!r}"
 
 
+@fill_doc
 class GaussianKLCrossEntropy(SoftLabelKLCrossEntropy):
     """Cross-entropy plus ``alpha`` times KL to a discrete Gaussian over ordered classes.
 
@@ -282,13 +285,9 @@ class GaussianKLCrossEntropy(SoftLabelKLCrossEntropy):
         Width of the Gaussian mound in class-index units (> 0). ``sigma -> 0`` turns the
         KL term into a second cross-entropy; ``sigma -> inf`` into KL to the uniform
         distribution.
-    num_classes : int
-        Number of ordered classes ``K``. :class:`~sk_ordinal_kl.OrdinalKLClassifier`
-        fills it in from the data.
-    weight : array-like of shape (K,), default=None
-        Optional class weights (as in ``F.cross_entropy``).
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(num_classes)s
+    %(weight)s
+    %(reduction)s
 
     See Also
     --------
@@ -321,10 +320,11 @@ class GaussianKLCrossEntropy(SoftLabelKLCrossEntropy):
         )
 
     def extra_repr(self) -> str:
-        return SoftTargetKLCrossEntropy.extra_repr(self) + f", sigma={self.sigma}"
+        return _KLRows.extra_repr(self) + f", sigma={self.sigma}"
 
 
-class SoftLabelCrossEntropy(ClassIndexLoss):
+@fill_doc
+class SoftLabelCrossEntropy(_SoftRows, KernelLoss):
     """Pure soft-label cross-entropy ``CE(t, q)`` to a (mixed) ordinal soft target.
 
     .. math::
@@ -345,19 +345,14 @@ class SoftLabelCrossEntropy(ClassIndexLoss):
 
     Parameters
     ----------
-    sigma : float, default=1.0
-        Kernel width (temperature for binomial/Poisson), > 0.
-    num_classes : int
-        Number of ordered classes ``K``.
-    kind : {"gaussian", "laplace", "triangular", "binomial", "poisson"}, default="gaussian"
-        Soft-target kernel.
+    %(sigma)s
+    %(num_classes)s
+    %(kind)s
     eta : float, default=1.0
         Share of the soft target in ``t``, in ``[0, 1]``; ``eta = 0`` is exactly
         ``F.cross_entropy``.
-    weight : array-like of shape (K,), default=None
-        Optional class weights (weighted mean as in ``F.cross_entropy``).
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How per-sample losses are combined.
+    %(weight)s
+    %(reduction)s
 
     Examples
     --------
@@ -366,8 +361,10 @@ class SoftLabelCrossEntropy(ClassIndexLoss):
     tensor(1.3863)
     """
 
-    target_weights = _TARGET_WEIGHTS
-    set_sigma = set_sigma
+    _parameter_constraints: ClassVar[dict] = {
+        **KernelLoss._parameter_constraints,
+        "eta": UNIT_INTERVAL,  # soft share of the target
+    }
 
     def __init__(
         self,
@@ -386,15 +383,10 @@ class SoftLabelCrossEntropy(ClassIndexLoss):
     def _use_targets(self, soft_target: SoftTarget) -> None:
         log_rows, columns = soft_target.log_rows()
         weights = mix_onehot(log_rows, columns, self.eta, 1.0 - self.eta)
-        _set_rows(self, weights, columns, cut_band=False)
+        self._set_rows(weights, columns, cut_band=False)
 
     def _is_plain_cross_entropy(self) -> bool:
         return self.eta == 0.0
-
-    def _loss(
-        self, logits: torch.Tensor, target: torch.Tensor, sample_weight=None
-    ) -> torch.Tensor:
-        return soft_rows_loss(self, logits, target, None, sample_weight)
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", sigma={self.sigma}, kind={self.kind!r}, eta={self.eta}"
