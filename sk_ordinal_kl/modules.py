@@ -255,36 +255,36 @@ def member_dropout_mask(h: torch.Tensor, p: float) -> torch.Tensor:
 class StackedMLP(nn.Module):
     """``k`` independent :class:`TabularMLP` s as one batched network: ``(B, F) -> (B, k, K)``.
 
-        Member ``m`` has weights of its own (stacked along a leading axis of every
-        parameter), so an element-wise optimizer updates each member as it would update a
-        lone :class:`TabularMLP`; the first layer is one matrix product for all members, the
-        others one batched product each. Dropout draws its own mask for every member, from
+    Member ``m`` has weights of its own (stacked along a leading axis of every
+    parameter), so an element-wise optimizer updates each member as it would update a
+    lone :class:`TabularMLP`; the first layer is one matrix product for all members, the
+    others one batched product each. Dropout draws its own mask for every member, from
     :func:`member_dropout_mask` (so with dropout its random stream differs from a lone
     fit's; with ``dropout=0`` a member trains exactly as a lone fit).
 
-        Parameters
-        ----------
-        in_features : int
-            Number of input features.
-        num_classes : int
-            Number of output logits ``K`` per member.
-        n_members : int
-            Number of members ``k``.
-        hidden_units : sequence of int, default=(64, 64)
-            Hidden layer widths of every member.
-        dropout : float, default=0.1
-            Dropout probability after each hidden layer.
-        same_init : bool, default=True
-            Build one :class:`TabularMLP` from torch's random state and copy it into every
-            member: each member then starts where a lone fit seeded alike starts, and the
-            random state moves on exactly as after that fit's initialisation. False builds
-            ``k`` networks one after the other (different initialisations).
+    Parameters
+    ----------
+    in_features : int
+        Number of input features.
+    num_classes : int
+        Number of output logits ``K`` per member.
+    n_members : int
+        Number of members ``k``.
+    hidden_units : sequence of int, default=(64, 64)
+        Hidden layer widths of every member.
+    dropout : float, default=0.1
+        Dropout probability after each hidden layer.
+    same_init : bool, default=True
+        Build one :class:`TabularMLP` from torch's random state and copy it into every
+        member: each member then starts where a lone fit seeded alike starts, and the
+        random state moves on exactly as after that fit's initialisation. False builds
+        ``k`` networks one after the other (different initialisations).
 
-        Examples
-        --------
-        >>> net = StackedMLP(in_features=4, num_classes=3, n_members=5, hidden_units=(8,))
-        >>> net(torch.zeros(2, 4)).shape
-        torch.Size([2, 5, 3])
+    Examples
+    --------
+    >>> net = StackedMLP(in_features=4, num_classes=3, n_members=5, hidden_units=(8,))
+    >>> net(torch.zeros(2, 4)).shape
+    torch.Size([2, 5, 3])
     """
 
     def __init__(
