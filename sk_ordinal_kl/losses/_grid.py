@@ -23,7 +23,7 @@ from torch import nn
 
 from ._base import check_sample_weight
 from ._layout import SMALL_NUM_CLASSES
-from ._soft_ce import small_soft_target_cross_entropy, soft_target_cross_entropy
+from ._soft_ce import soft_target_cross_entropy
 from ._soft_target import GaussianKLCrossEntropy
 
 __all__ = ["GaussianKLGridCrossEntropy"]
@@ -133,27 +133,53 @@ class GaussianKLGridCrossEntropy(nn.Module):
         batch = logits.shape[0]
         if target.shape != (batch,) or target.dtype.is_floating_point:
             raise ValueError(f"target must hold {batch} integer class indices.")
-        member = torch.arange(k, device=target.device)
-        rows = (member * num_classes).repeat(batch) + target.long().repeat_interleave(k)
-        flat = logits.reshape(batch * k, num_classes)
         if sample_weight is not None:
-            sample_weight = check_sample_weight(sample_weight, logits).repeat_interleave(k)
-        reduction = "sum" if self.reduction == "sum" else "none"
+            sample_weight = check_sample_weight(sample_weight, logits)
         if num_classes <= SMALL_NUM_CLASSES:
-            loss = small_soft_target_cross_entropy(
-                flat, rows, self.target_rows, self.target_offset, None, reduction, sample_weight
-            )
+            per_member = self._small_member_losses(logits, target.long())
+            if sample_weight is not None:
+                per_member = per_member * sample_weight.unsqueeze(1)
         else:
-            loss = soft_target_cross_entropy(
-                flat, rows, self.target_rows, self.target_offset, None, reduction, sample_weight
-            )
-        if self.reduction == "sum":
-            return loss
-        per_member = loss.reshape(batch, k)
+            per_member = self._member_losses(logits, target.long(), sample_weight)
         if self.reduction == "none":
             return per_member
-        total = batch if sample_weight is None else sample_weight[::k].sum()
+        if self.reduction == "sum":
+            return per_member.sum()
+        total = batch if sample_weight is None else sample_weight.sum()
         return per_member.sum() / total
+
+    def _small_member_losses(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """``(B, k)`` losses for dense tables: each (sample, member) row of its table.
+
+        Member ``m``'s loss of a sample of class ``y`` is ``-(W_m[y] . log q_m + c_m[y])``
+        (the single criterion's identity). Gathering the ``k`` rows a sample needs costs
+        ``O(B k K)``; the single criterion's product with the whole table would cost
+        ``O(B k^2 K^2)`` here, the ``k`` tables being stacked.
+        """
+        k, num_classes = self.n_members, self.num_classes
+        log_q = torch.log_softmax(logits, dim=2)
+        tables = self.target_rows.view(k, num_classes, num_classes).to(log_q.dtype)
+        rows = tables[:, target].transpose(0, 1)  # (B, k, K): member m's row of class y
+        offsets = self.target_offset.view(k, num_classes).to(log_q.dtype)[:, target].t()
+        return -((log_q * rows).sum(dim=2) + offsets)
+
+    def _member_losses(self, logits, target, sample_weight) -> torch.Tensor:
+        """``(B, k)`` weighted losses through the banded kernel (large ``K``)."""
+        batch, k, num_classes = logits.shape
+        member = torch.arange(k, device=target.device)
+        rows = (member * num_classes).repeat(batch) + target.repeat_interleave(k)
+        if sample_weight is not None:
+            sample_weight = sample_weight.repeat_interleave(k)
+        loss = soft_target_cross_entropy(
+            logits.reshape(batch * k, num_classes),
+            rows,
+            self.target_rows,
+            self.target_offset,
+            None,
+            "none",
+            sample_weight,
+        )
+        return loss.reshape(batch, k)
 
     def extra_repr(self) -> str:
         return (
