@@ -610,7 +610,12 @@ def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, mon
     # The environment that computed the results stays recorded through a re-render.
     info = json.loads((out / "run_info.json").read_text())
     computed_by = {**info["software"], "sk-ordinal-kl-code": "computed-elsewhere"}
-    (out / "run_info.json").write_text(json.dumps({**info, "software": computed_by}))
+    # A method described otherwise when it ran keeps that description.
+    described = {**info["methods"], "ce_kl": "CE+KL as it was configured then"}
+    (out / "run_info.json").write_text(
+        json.dumps({**info, "software": computed_by, "methods": described})
+    )
+    before = before.replace(info["methods"]["ce_kl"], described["ce_kl"])
 
     def no_fit(*args, **kwargs):
         raise AssertionError("re-rendering must not fit")
@@ -621,6 +626,7 @@ def test_rerender_rewrites_the_report_from_the_csvs(orreview_root, tmp_path, mon
     assert (out / "summary.md").read_text() == before
     info = json.loads((out / "run_info.json").read_text())
     assert info["software"] == computed_by and "rendered_by_commit" in info
+    assert info["methods"] == described
     assert info["sources"]["alpha"] == {
         "kind": "orreview",
         "root": str(orreview_root),

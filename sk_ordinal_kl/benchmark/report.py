@@ -346,7 +346,7 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=
     with_results = list(pd.unique(run.results["method"]))
     only_failed = [f["method"] for f in run.failures if f["method"] not in with_results]
     methods = [
-        f"- `{m}`: {ALL_METHODS[m].description if m in ALL_METHODS else 'a custom method'}"
+        f"- `{m}`: {_description(run, m)}"
         + ("" if m in with_results else " — **failed on every unit** (see below)")
         for m in dict.fromkeys([*with_results, *only_failed])
     ]
@@ -477,11 +477,20 @@ def _run_info(run: BenchmarkRun) -> dict[str, Any]:
         .apply(lambda h: sorted(map(int, pd.unique(h))))
         .to_dict(),
         "methods": {
-            m: ALL_METHODS[m].description
+            m: _description(run, m)
             for m in pd.unique(run.results["method"])
-            if m in ALL_METHODS
+            if m in ALL_METHODS or m in run.info.get("methods", {})
         },
     }
+
+
+def _description(run: BenchmarkRun, method: str) -> str:
+    """How ``method`` was configured when its results were computed: the description a
+    re-rendered run recorded (a method may have changed since), else today's."""
+    recorded = run.info.get("methods", {})
+    if method in recorded:
+        return recorded[method]
+    return ALL_METHODS[method].description if method in ALL_METHODS else "a custom method"
 
 
 def _heatmap_dataset(search: pd.DataFrame, preferred: str | None) -> str | None:
@@ -650,7 +659,16 @@ def load_run(folder: str | os.PathLike[str]) -> BenchmarkRun:
     conformal = (
         pd.read_csv(conformal_file, dtype=str_size) if conformal_file.is_file() else pd.DataFrame()
     )
-    keep = {"command", "git_commit", "python", "torch", "software", "sources", "csv_holdouts"}
+    keep = {
+        "command",
+        "git_commit",
+        "python",
+        "torch",
+        "software",
+        "sources",
+        "csv_holdouts",
+        "methods",
+    }
     return BenchmarkRun(
         results=results,
         search=search,
