@@ -17,7 +17,7 @@ real table is the one that answers "at most 5 s".
 
 Target: the TabM fit <= 5 s on one thread.
 
-    python benchmarks/bench_tabm_fit.py [--tabular ../datasets-tabular] [--repeats 5]
+    python benchmarks/bench_tabm_fit.py [--tabular TABULAR_DIR] [--repeats 5]
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ writes
 * **Conformal sets** — coverage and mean width of the 90% sets of CE and CE+KL.
 * **Tuned decisions** — W/T/L of ``TunedOrdinalDecisionCV`` against the best fixed rule
   chosen with hindsight.
+* **Backbones** — ``tabm_kl_rule`` (``module="tabm"``) against ``ce_kl_rule`` (the MLP)
+  and ``hgb_reg`` from ``tabm/train2000/``, ``tabm/full/`` and ``tabm/reference/``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ import pandas as pd
 from .._markdown import markdown_table
 from .statistics import hindsight_tests, t_interval
 
-__all__ = ["conformal_table", "guidance_markdown", "learning_curve_table", "main", "rule_table"]
+__all__ = [
+    "backbone_table",
+    "conformal_table",
+    "guidance_markdown",
+    "learning_curve_table",
+    "main",
+    "rule_table",
+]
 
 BASE, KL = "ce_rule", "ce_kl_rule"
 
@@ -101,6 +110,73 @@ def rule_table(results: pd.DataFrame, tests: pd.DataFrame) -> str:
         "Wilcoxon p (ce_kl_rule)",
         "hgb_reg MSE",
         "best method (MSE)",
+    ]
+    return markdown_table(header, rows)
+
+
+TABM, PEERS = "tabm_kl_rule", ("ce_kl_rule", "hgb_reg")
+
+
+def _versus(tests: pd.DataFrame, dataset: str, size: str, opponent: str) -> str:
+    """``tabm_kl_rule`` against ``opponent``: relative change of mean MSE, Wilcoxon p, W/T/L."""
+    row = tests[
+        (tests["dataset"] == dataset)
+        & (tests["size"].astype(str) == size)
+        & (tests["method"] == TABM)
+        & (tests["opponent"] == opponent)
+    ]
+    if row.empty:
+        return "—"
+    row = row.iloc[0]
+    change = (row["mse_method"] - row["mse_opponent"]) / row["mse_opponent"]
+    outcome = {"win": "W", "loss": "L", "tie": "T"}.get(row["outcome"], row["outcome"])
+    return f"{100 * change:+.1f}% (p={row['p_value']:.2g}, {outcome})"
+
+
+def backbone_table(results: pd.DataFrame, tests: pd.DataFrame) -> str:
+    """Markdown: the TabM backbone against the MLP and boosting, per dataset and size.
+
+    Parameters
+    ----------
+    results : DataFrame
+        ``results.csv`` of a run with ``tabm_kl_rule`` and at least one of
+        ``ce_kl_rule`` and ``hgb_reg``.
+    tests : DataFrame
+        Its ``pairwise_tests.csv``.
+
+    Returns
+    -------
+    text : str
+        One row per (dataset, training size): mean MSE on the class index of each
+        method, and ``tabm_kl_rule``'s change against each peer with the paired Wilcoxon
+        p-value and the outcome (W = lower MSE and p < 0.05, L = higher, T otherwise).
+    """
+    results = results[results["method"].isin([TABM, *PEERS])]
+    means = results.groupby(["dataset", "size", "method"], sort=False)["mse"].mean()
+    rows = []
+    for (dataset, size), block in results.groupby(["dataset", "size"], sort=False):
+        if TABM not in set(block["method"]):
+            continue
+        cells = [
+            f"{means[dataset, size, m]:.4g}" if (dataset, size, m) in means else "—"
+            for m in (TABM, *PEERS)
+        ]
+        rows.append(
+            [
+                dataset,
+                f"{block['n_train'].mean():.0f}",
+                block["holdout"].nunique(),
+                *cells,
+                *(_versus(tests, dataset, str(size), peer) for peer in PEERS),
+            ]
+        )
+    header = [
+        "dataset",
+        "train rows",
+        "holdouts",
+        f"{TABM} MSE",
+        *(f"{m} MSE" for m in PEERS),
+        *(f"{TABM} vs {m}" for m in PEERS),
     ]
     return markdown_table(header, rows)
 
@@ -203,6 +279,14 @@ def _hindsight_line(results: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: The TabM runs the guidance quotes: (folder under the root, heading).
+_BACKBONE_RUNS = (
+    ("tabm/train2000", "### Backbones on the mixed-type tables at 2,000 training rows"),
+    ("tabm/full", "### Backbones on the mixed-type tables, whole training parts"),
+    ("tabm/reference", "### Backbones on the ten reference sets (10 holdouts each)"),
+)
+
+
 def guidance_markdown(root: str | Path) -> str:
     """All guidance tables of the outputs under ``root``.
 
@@ -247,6 +331,11 @@ def guidance_markdown(root: str | Path) -> str:
     decisions = _read(root / "decisions", "results.csv")
     if decisions is not None:
         parts += ["### Tuned decisions", _hindsight_line(decisions)]
+    for folder, title in _BACKBONE_RUNS:
+        tabm = _read(root / folder, "results.csv")
+        if tabm is not None:
+            tests = _read(root / folder, "pairwise_tests.csv")
+            parts += [title, backbone_table(tabm, tests if tests is not None else pd.DataFrame())]
     return "\n\n".join(parts) + "\n"
 
 

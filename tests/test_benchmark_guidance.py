@@ -1,0 +1,52 @@
+"""The backbone table of the guidance: every cell computed by hand here."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sk_ordinal_kl.benchmark.guidance import backbone_table
+
+
+def _rows(dataset, size, n_train, per_method):
+    return [
+        {"dataset": dataset, "size": size, "method": m, "holdout": h, "n_train": n_train, "mse": v}
+        for m, values in per_method.items()
+        for h, v in enumerate(values)
+    ]
+
+
+def test_backbone_table_quotes_means_changes_and_tests():
+    results = pd.DataFrame(
+        _rows("a", "all", 100, {"tabm_kl_rule": [1.0, 3.0], "ce_kl_rule": [2.0, 2.0]})
+        + _rows("a", "all", 100, {"hgb_reg": [4.0, 4.0], "other": [0.1, 0.1]})
+        + _rows("b", "all", 50, {"ce_kl_rule": [1.0], "hgb_reg": [1.0]})  # no TabM: no row
+    )
+    tests = pd.DataFrame(
+        [
+            {
+                "dataset": "a",
+                "size": "all",
+                "method": "tabm_kl_rule",
+                "opponent": "hgb_reg",
+                "mse_method": 2.0,
+                "mse_opponent": 4.0,
+                "p_value": 0.0123,
+                "outcome": "win",
+            },
+            {
+                "dataset": "a",
+                "size": "all",
+                "method": "ce_kl_rule",
+                "opponent": "tabm_kl_rule",
+                "mse_method": 2.0,
+                "mse_opponent": 2.0,
+                "p_value": 0.5,
+                "outcome": "tie",
+            },
+        ]
+    )
+    table = backbone_table(results, tests).splitlines()
+    assert len(table) == 3  # header, rule, dataset a
+    cells = [c.strip() for c in table[2].strip("|").split("|")]
+    # tabm mean (1+3)/2, ce_kl 2, hgb 4; vs ce_kl no test row; vs hgb (2-4)/4 = -50%.
+    assert cells == ["a", "100", "2", "2", "2", "4", "—", "-50.0% (p=0.012, W)"]
