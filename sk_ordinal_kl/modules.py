@@ -327,12 +327,14 @@ class StackedMLP(nn.Module):
         logits : torch.Tensor of shape (batch, n_members, num_classes)
             Member ``m``'s logits in ``[:, m]``.
         """
-        first_w, first_b = self.weights[0], self.biases[0]
+        # Plain lists: indexing or slicing a ParameterList builds a new module per call,
+        # a cost paid every batch.
+        (first_w, *weights), (first_b, *biases) = list(self.weights), list(self.biases)
         k, width = first_w.shape[:2]
         # All members' first layers in one product: (B, F) @ (F, k * width).
         h = torch.addmm(first_b.reshape(-1), X, first_w.reshape(k * width, -1).T)
         h = h.view(X.shape[0], k, width).transpose(0, 1)  # (k, B, width)
-        for weight, bias in zip(self.weights[1:], self.biases[1:], strict=True):
+        for weight, bias in zip(weights, biases, strict=True):
             h = F.relu(h)
             if self.training and self.dropout > 0:
                 h = h * member_dropout_mask(h, self.dropout)
