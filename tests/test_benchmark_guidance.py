@@ -50,3 +50,26 @@ def test_backbone_table_quotes_means_changes_and_tests():
     cells = [c.strip() for c in table[2].strip("|").split("|")]
     # tabm mean (1+3)/2, ce_kl 2, hgb 4; vs ce_kl no test row; vs hgb (2-4)/4 = -50%.
     assert cells == ["a", "100", "2", "2", "2", "4", "—", "-50.0% (p=0.012, W)"]
+
+
+def test_compare_runs_pairs_holdouts_and_counts_same_parameters():
+    from sk_ordinal_kl.benchmark.compare_runs import compare_runs
+
+    def run(values, params):
+        return pd.DataFrame(
+            {
+                "dataset": "a",
+                "size": "2000",
+                "method": "m",
+                "holdout": range(len(values)),
+                "mse": values,
+                "params": params,
+            }
+        )
+
+    before = run([1.0, 2.0, 3.0, 4.0], ["x", "y", "x", "y"])
+    # Listed in another order: pairing must go by holdout, not by row.
+    after = run([1.5, 2.5, 3.5, 4.5], ["x", "x", "x", "y"]).iloc[::-1]
+    cells = [c.strip() for c in compare_runs(before, after, "m").splitlines()[2].split("|")[1:-1]]
+    # Means 2.5 -> 3.0 (+20%); every pair moved up by 0.5: an exact Wilcoxon p of 0.125.
+    assert cells == ["a", "2000", "4", "2.5", "3", "+20.00%", "0.12 (tie)", "75%"]
