@@ -17,6 +17,11 @@ the cost per candidate (search time / 9) as a ratio to one scikit-learn
 ``MLPClassifier`` fit of the same shape (hidden (64, 64), 15 epochs of batch 64, on the
 3,000 rows of one fold).
 
+A second table shows the floor of the batched fit: one fold's fit (3,000 rows) of a lone
+``OrdinalKLClassifier`` against a ``StackedMLP`` of 9 members (one fold's grid) and of 27
+members (the cost of all three folds' grids in one network), with dropout 0.1 (the
+default) and 0, as the cost per member relative to the lone fit.
+
 Target: OrdinalKLClassifierCV / GridSearchCV <= 0.25, test MSE within 3%.
 
     python benchmarks/bench_grid_search.py [--quick] [--repeats 5]
@@ -42,7 +47,9 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from sk_ordinal_kl import OrdinalKLClassifier, OrdinalKLClassifierCV
+from sk_ordinal_kl.losses import GaussianKLGridCrossEntropy
 from sk_ordinal_kl.metrics import mse_class_index
+from sk_ordinal_kl.modules import StackedMLP
 
 ALPHAS = (0.5, 1.0, 2.0)
 SIGMAS = (0.5, 1.0, 2.0)
@@ -93,6 +100,9 @@ def main() -> None:
     with threadpool_limits(args.threads), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         results = interleaved(cases, args.repeats, baseline="GridSearchCV")
+        members = member_costs(
+            X_train[: n_train * 2 // 3], y_train[: n_train * 2 // 3], epochs, args
+        )
 
     one_fit = results["MLPClassifier (one fit)"]["median"]
     headers = [
@@ -138,9 +148,56 @@ def main() -> None:
         "bench_grid_search",
         "One-pass grid search vs GridSearchCV",
         args,
-        [{"title": title, "headers": headers, "rows": rows}],
+        [{"title": title, "headers": headers, "rows": rows}, members],
         checks,
     )
+
+
+def member_costs(X, y, epochs: int, args) -> dict:
+    """Time one fold's fit alone and as 9 and 27 stacked members; print and return the table."""
+
+    def fit(members: int, dropout: float):
+        if members == 1:
+            net = OrdinalKLClassifier(max_epochs=epochs, random_state=0, module__dropout=dropout)
+        else:
+            net = OrdinalKLClassifier(
+                module=StackedMLP,
+                module__n_members=members,
+                module__dropout=dropout,
+                criterion=GaussianKLGridCrossEntropy,
+                criterion__alphas=[1.0] * members,
+                criterion__sigmas=[1.0] * members,
+                max_epochs=epochs,
+                random_state=0,
+            )
+        return lambda: net.fit(X, y)
+
+    cases = {
+        f"{members} x dropout {dropout}": fit(members, dropout)
+        for dropout in (0.1, 0.0)
+        for members in (1, 9, 27)
+    }
+    results = interleaved(cases, args.repeats)
+    headers = ["dropout", "lone fit", "9 members", "27 members", "per member, 9", "per member, 27"]
+    rows = []
+    for dropout in (0.1, 0.0):
+        lone, nine, many = (results[f"{m} x dropout {dropout}"]["median"] for m in (1, 9, 27))
+        rows.append(
+            [
+                dropout,
+                fmt_seconds(lone),
+                fmt_seconds(nine),
+                fmt_seconds(many),
+                f"{nine / lone / 9:.3f}",
+                f"{many / lone / 27:.3f}",
+            ]
+        )
+    title = (
+        f"One fold's fit ({len(y)} x 20 rows, K={K}, {epochs} epochs): a lone net vs "
+        "stacked members, cost per member relative to the lone fit"
+    )
+    print_table(title, headers, rows)
+    return {"title": title, "headers": headers, "rows": rows}
 
 
 if __name__ == "__main__":
