@@ -245,20 +245,11 @@ def member_dropout_mask(h: torch.Tensor, p: float) -> torch.Tensor:
     drop = round(p * _MASK_LEVELS)
     if drop == 0:
         return torch.ones_like(h)
-    return _kept(h, drop).to(h.dtype) * _kept_scale(drop)
-
-
-def _kept(h: torch.Tensor, drop: int) -> torch.Tensor:
-    """Boolean mask like ``h``: False with probability ``drop / 2^16``, element by element."""
     words = torch.empty((h.numel() + 3) // 4, dtype=torch.int64, device=h.device)
     # Signed 16-bit values are uniform on [-2^15, 2^15): ``drop`` of the 2^16 fall below.
     bits = words.random_(-(2**63), None).view(torch.int16)[: h.numel()].view(h.shape)
-    return bits >= drop - _MASK_LEVELS // 2
-
-
-def _kept_scale(drop: int) -> float:
-    """``1 / (1 - p)`` for the rounded ``p = drop / 2^16``: the kept values' scale."""
-    return _MASK_LEVELS / (_MASK_LEVELS - drop)
+    keep = bits >= drop - _MASK_LEVELS // 2
+    return keep.to(h.dtype) * (_MASK_LEVELS / (_MASK_LEVELS - drop))
 
 
 class StackedMLP(nn.Module):
@@ -343,18 +334,11 @@ class StackedMLP(nn.Module):
         # All members' first layers in one product: (B, F) @ (F, k * width).
         h = torch.addmm(first_b.reshape(-1), X, first_w.reshape(k * width, -1).T)
         h = h.view(X.shape[0], k, width).transpose(0, 1)  # (k, B, width)
-        drop = round(self.dropout * _MASK_LEVELS) if self.training else 0
         for weight, bias in zip(weights, biases, strict=True):
             h = F.relu(h)
-            if drop:
-                # member_dropout_mask, applied in two steps that save three passes over
-                # h: zero the dropped values, and let the product scale the kept ones.
-                h = torch.where(_kept(h, drop), h, 0.0)
-                h = torch.baddbmm(
-                    bias.unsqueeze(1), h, weight.transpose(1, 2), alpha=_kept_scale(drop)
-                )
-            else:
-                h = torch.baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2))
+            if self.training and self.dropout > 0:
+                h = h * member_dropout_mask(h, self.dropout)
+            h = torch.baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2))
         return h.transpose(0, 1)
 
     def member(self, m: int) -> TabularMLP:
