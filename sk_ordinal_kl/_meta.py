@@ -157,6 +157,27 @@ class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self._encoding_ = OrdinalEncoding(ordinal)
         self.classes_ = self._encoding_.classes
 
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like
+            Input samples.
+        y : array-like of shape (n_samples,)
+            True labels; a label outside ``classes_`` raises a ``ValueError`` (accuracy
+            would count it as one more error).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self, self._fitted_attribute)
+        self._check_labels_known(np.asarray(y), self.ordinal_classes_, "y")
+        return super().score(X, y, sample_weight=sample_weight)
+
     # ---------------------------------------------------------------- routing
     def get_metadata_routing(self) -> MetadataRouter:
         """Metadata routing: ``fit``'s parameters go to ``estimator.fit``.

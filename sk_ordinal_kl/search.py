@@ -28,12 +28,11 @@ from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, indexable
 from skorch.callbacks import EarlyStopping
 
-from ._compat import Interval, validate_parameter_constraints
+from ._compat import Interval, safe_indexing, validate_parameter_constraints
 from ._meta import copy_input_attributes, require_y
 from .classifier import OrdinalKLClassifier
 from .decision import PREDICTION_RULES, predict_index
@@ -105,10 +104,10 @@ def _fit_fold(net, X, y, sample_weight, train, test):
     """Fit the grid net on one fold; return the member probabilities on its held-out rows
     and the fit's wall time."""
     start = time.perf_counter()
-    weight = None if sample_weight is None else _safe_indexing(sample_weight, train)
-    net.fit(_safe_indexing(X, train), _safe_indexing(y, train), sample_weight=weight)
+    weight = None if sample_weight is None else safe_indexing(sample_weight, train)
+    net.fit(safe_indexing(X, train), safe_indexing(y, train), sample_weight=weight)
     seconds = time.perf_counter() - start
-    return net.predict_proba_members(_safe_indexing(X, test)), seconds
+    return net.predict_proba_members(safe_indexing(X, test)), seconds
 
 
 def _refits(search) -> bool:
@@ -325,7 +324,7 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         )
         scores = np.empty((len(candidates) * len(rules), len(folds)))
         for split, ((proba, _), (_, test)) in enumerate(zip(fitted, folds, strict=True)):
-            X_test, y_test = _safe_indexing(X, test), labels[test]
+            X_test, y_test = safe_indexing(X, test), labels[test]
             weight = {} if sample_weight is None else {"sample_weight": sample_weight[test]}
             for m in range(len(candidates)):
                 for r, rule in enumerate(rules):
@@ -396,6 +395,31 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
             Predicted labels.
         """
         return self._fitted_estimator().predict(X)
+
+    @available_if(_refits)
+    def score(self, X, y, sample_weight=None) -> float:
+        """``scoring`` of the refitted best candidate on ``(X, y)``, as scikit-learn's
+        searches score; greater is better.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,)
+            True labels; a label outside ``classes_`` raises a ``ValueError``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights passed to the scorer.
+
+        Returns
+        -------
+        score : float
+            The value of the scorer named by ``scoring`` (by default the negated MSE on
+            the class index, the criterion the search ranked by).
+        """
+        estimator = self._fitted_estimator()
+        self._encoding_.encode(check_labels(y))  # unknown labels raise, whatever the scorer
+        weighting = {} if sample_weight is None else {"sample_weight": sample_weight}
+        return float(check_scoring(estimator, scoring=self.scoring)(estimator, X, y, **weighting))
 
     @available_if(_refits)
     def predict_proba(self, X) -> np.ndarray:

@@ -570,3 +570,15 @@ def test_predict_proba_ordinal_puts_the_columns_in_the_ordinal_order():
         np.testing.assert_array_equal(
             ordinal[:, k], sorted_proba[:, np.searchsorted(model.classes_, label)]
         )
+
+
+def test_score_is_accuracy_and_refuses_unknown_labels():
+    X, y = make_ordinal_classification(n_samples=300, n_classes=4, random_state=2)
+    wrapped = OrdinalConformalClassifier(LogisticRegression(), confidence_level=0.8)
+    wrapped.fit(X[:200], y[:200]).conformalize(X[200:250], y[200:250])
+    expected = float(np.mean(wrapped.predict(X[250:]) == y[250:]))
+    assert wrapped.score(X[250:], y[250:]) == pytest.approx(expected)
+    unknown = y[250:].copy()
+    unknown[0] = 7
+    with pytest.raises(ValueError, match=r"labels \[7\]"):
+        wrapped.score(X[250:], unknown)

@@ -153,6 +153,15 @@ def test_attributes_and_results(ordinal_data):
     np.testing.assert_array_equal(search.classes_, [0, 1, 2, 3])
     assert search.predict(X).shape == (len(y),)
     np.testing.assert_allclose(search.predict_proba(X).sum(axis=1), 1.0)
+    # score: the search's own criterion (negated MSE on the class index), by hand.
+    index = {c: i for i, c in enumerate(search.ordinal_classes_)}
+    truth = np.array([index[c] for c in y], dtype=np.float64)
+    guess = np.array([index[c] for c in search.predict(X)], dtype=np.float64)
+    assert search.score(X, y) == pytest.approx(-np.mean((truth - guess) ** 2))
+    unknown = np.array(y, copy=True)
+    unknown[0] = 7
+    with pytest.raises(ValueError, match=r"\[7\]"):
+        search.score(X, unknown)
 
 
 def test_pipeline_nested_cv_weights_and_ordered_categorical(ordinal_data):
