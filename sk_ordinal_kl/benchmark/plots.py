@@ -189,11 +189,13 @@ def plot_learning_curves(summary: pd.DataFrame, path: Path, metric: str = "mse")
     return path
 
 
-def _critical_difference_diagram(scikit_posthocs, ranks, nemenyi, ax) -> None:
+def _critical_difference_diagram(ranks, nemenyi, ax) -> None:
     # scikit-posthocs stacks the bars in the order of Python sets of the methods' names,
     # and a string's hash changes from one process to the next: the same results would
     # give a different picture each time. Integer labels hash the same in every process;
     # the names go back onto the labels after drawing.
+    import scikit_posthocs
+
     names = list(ranks.index)
     position = {name: i for i, name in enumerate(names)}
     drawn = scikit_posthocs.critical_difference_diagram(
@@ -227,11 +229,9 @@ def plot_critical_difference(friedman, path: Path, size: str = "all") -> Path:
     path : Path
         The file written.
     """
-    import scikit_posthocs
-
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 0.28 * len(friedman.ranks) + 1.6))
-    _critical_difference_diagram(scikit_posthocs, friedman.ranks, friedman.nemenyi, ax)
+    _critical_difference_diagram(friedman.ranks, friedman.nemenyi, ax)
     ax.set_title(
         f"Mean rank of MSE-index over {friedman.n_blocks} datasets"
         f"{'' if size == 'all' else f' at {size} training rows'} (1 = best); bars join "

@@ -137,10 +137,10 @@ class GaussianKLGridCrossEntropy(nn.Module):
             sample_weight = check_sample_weight(sample_weight, logits)
         if num_classes <= SMALL_NUM_CLASSES:
             per_member = self._small_member_losses(logits, target.long())
-            if sample_weight is not None:
-                per_member = per_member * sample_weight.unsqueeze(1)
         else:
-            per_member = self._member_losses(logits, target.long(), sample_weight)
+            per_member = self._member_losses(logits, target.long())
+        if sample_weight is not None:
+            per_member = per_member * sample_weight.unsqueeze(1)
         if self.reduction == "none":
             return per_member
         if self.reduction == "sum":
@@ -163,21 +163,15 @@ class GaussianKLGridCrossEntropy(nn.Module):
         offsets = self.target_offset.view(k, num_classes).to(log_q.dtype)[:, target].t()
         return -((log_q * rows).sum(dim=2) + offsets)
 
-    def _member_losses(self, logits, target, sample_weight) -> torch.Tensor:
-        """``(B, k)`` weighted losses through the banded kernel (large ``K``)."""
+    def _member_losses(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """``(B, k)`` losses through the fused kernel (large ``K``): row ``m K + y`` of the
+        stacked tables is member ``m``'s row of class ``y``."""
         batch, k, num_classes = logits.shape
         member = torch.arange(k, device=target.device)
         rows = (member * num_classes).repeat(batch) + target.repeat_interleave(k)
-        if sample_weight is not None:
-            sample_weight = sample_weight.repeat_interleave(k)
+        flat = logits.reshape(batch * k, num_classes)
         loss = soft_target_cross_entropy(
-            logits.reshape(batch * k, num_classes),
-            rows,
-            self.target_rows,
-            self.target_offset,
-            None,
-            "none",
-            sample_weight,
+            flat, rows, self.target_rows, self.target_offset, None, "none"
         )
         return loss.reshape(batch, k)
 
