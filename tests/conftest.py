@@ -44,3 +44,25 @@ def ordinal_data():
     score = X @ np.array([1.5, -1.0, 0.5, 0.0, 0.0]) + 0.3 * rng.normal(size=240)
     y = np.digitize(score, np.quantile(score, [0.25, 0.5, 0.75]))
     return X, y
+
+
+def write_orreview(root, name: str, n_holdouts: int, seed: int) -> None:
+    """A tiny orreview-format dataset: 3 features, 3 ordered classes 1..3, 60 rows."""
+    rng = np.random.default_rng(seed)
+    folder = root / name
+    folder.mkdir(parents=True)
+    for k in range(n_holdouts):
+        for part, n in (("train", 45), ("test", 15)):
+            X = rng.normal(size=(n, 3))
+            y = np.digitize(X[:, 0] + 0.3 * rng.normal(size=n), [-0.5, 0.5]) + 1
+            y[:3] = [1, 2, 3]  # every class present in every file
+            rows = np.column_stack([X, y])
+            np.savetxt(folder / f"{part}_{name}.{k}", rows, fmt="%.5f")
+
+
+@pytest.fixture
+def orreview_root(tmp_path):
+    root = tmp_path / "data"
+    write_orreview(root, "alpha", 3, seed=0)
+    write_orreview(root, "beta", 3, seed=1)
+    return root

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import write_orreview
 
 from sk_ordinal_kl import benchmark
 from sk_ordinal_kl.benchmark import cache, runner
@@ -17,20 +18,6 @@ from sk_ordinal_kl.benchmark.peers import IndexRegressor, corn_probabilities
 
 FAST = ["--quick", "--max-epochs", "3", "--no-progress", "--n-jobs", "1"]
 CHEAP_METHODS = ["ce", "ce_rule", "ce_kl", "ce_kl_rule", "logreg"]
-
-
-def _write_orreview(root, name: str, n_holdouts: int, seed: int) -> None:
-    """A tiny orreview-format dataset: 3 features, 3 ordered classes 1..3, 60 rows."""
-    rng = np.random.default_rng(seed)
-    folder = root / name
-    folder.mkdir(parents=True)
-    for k in range(n_holdouts):
-        for part, n in (("train", 45), ("test", 15)):
-            X = rng.normal(size=(n, 3))
-            y = np.digitize(X[:, 0] + 0.3 * rng.normal(size=n), [-0.5, 0.5]) + 1
-            y[:3] = [1, 2, 3]  # every class present in every file
-            rows = np.column_stack([X, y])
-            np.savetxt(folder / f"{part}_{name}.{k}", rows, fmt="%.5f")
 
 
 def _write_csv_dataset(root, name: str = "grades", n: int = 240, seed: int = 0) -> list[str]:
@@ -57,18 +44,10 @@ def _write_csv_dataset(root, name: str = "grades", n: int = 240, seed: int = 0) 
 
 
 @pytest.fixture
-def orreview_root(tmp_path):
-    root = tmp_path / "data"
-    _write_orreview(root, "alpha", 3, seed=0)
-    _write_orreview(root, "beta", 3, seed=1)
-    return root
-
-
-@pytest.fixture
 def mixed_root(tmp_path):
     """A folder the benchmark has never seen: one orreview set and one CSV set."""
     root = tmp_path / "mixed"
-    _write_orreview(root, "alpha", 2, seed=0)
+    write_orreview(root, "alpha", 2, seed=0)
     _write_csv_dataset(root)
     return root
 

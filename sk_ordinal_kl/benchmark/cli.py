@@ -4,6 +4,9 @@
 * ``--data-dir PATH [PATH ...]`` — every orreview-format and CSV-format dataset under the
   folders (``--datasets`` to select, ``--holdouts N`` to cap; all published orreview
   holdouts and ``--csv-holdouts`` (10) cut holdouts by default);
+* ``--csv FILE --target COLUMN [--order a b c ...]`` — your own table: one CSV file, its
+  label column and the labels in ordinal order (needed for text labels), cut into
+  ``--csv-holdouts`` stratified 75/25 holdouts as the CSV sets are;
 * ``--train-sizes 300 1000 all`` — learning curves: each size a stratified subsample of
   every training part;
 * ``--quick`` — 2 holdouts, 10 epochs, small grids and 2-fold inner CV (for CI).
@@ -20,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from .data import DatasetSource, data_dir_sources, embedded_sources
+from .data import DatasetSource, csv_file_source, data_dir_sources, embedded_sources
 from .methods import ALL_METHODS, DECISION_METHODS, LOSS_METHODS, METHODS, available_methods
 from .protocol import QUICK_PROTOCOL, Protocol
 from .report import load_run, write_outputs
@@ -70,6 +73,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder(s) of orreview datasets (<name>/train_<name>.<k>, test_<name>.<k>) "
         "and/or CSV datasets (<name>/<name>.csv with <name>.json); none ship with the package",
     )
+    add(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="your own table: a CSV file with a header row (needs --target; cut into "
+        "--csv-holdouts stratified 75/25 holdouts)",
+    )
+    add("--target", metavar="COLUMN", help="the label column of --csv")
+    add(
+        "--order",
+        nargs="+",
+        metavar="LABEL",
+        help="every label of --target in ordinal order (required for text labels; "
+        "numeric labels default to ascending)",
+    )
     add("--datasets", nargs="+", metavar="NAME", help="datasets to run")
     add(
         "--holdouts",
@@ -82,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         default=10,
         metavar="N",
-        help="stratified 75/25 holdouts cut from each CSV dataset (default: 10)",
+        help="stratified 75/25 holdouts cut from each CSV dataset and from --csv (default: 10)",
     )
     add(
         "--train-sizes",
@@ -222,26 +240,63 @@ def protocol_from_args(args: argparse.Namespace) -> Protocol:
     return replace(protocol, **{k: v for k, v in overrides.items() if v is not None})
 
 
+def _label(text: str) -> int | float | str:
+    """A label given on the command line: a number when it reads as one."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def _check_source_flags(args: argparse.Namespace) -> None:
+    """--csv needs --target, excludes --data-dir; --target and --order need --csv."""
+    if args.csv is not None:
+        if args.data_dir:
+            raise ValueError("give either --csv or --data-dir, not both.")
+        if not args.target:
+            raise ValueError("--csv needs --target COLUMN, the name of the label column.")
+        if args.datasets:
+            raise ValueError("--datasets selects from --data-dir; --csv is one dataset.")
+    elif args.target or args.order:
+        raise ValueError("--target and --order describe the table given with --csv FILE.")
+
+
 def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
     """Datasets of the parsed CLI arguments.
 
     Parameters
     ----------
     args : argparse.Namespace
-        Parsed arguments; reads ``data_dir``, ``datasets``, ``holdouts``,
-        ``csv_holdouts`` and ``quick``.
+        Parsed arguments; reads ``csv``, ``target``, ``order``, ``data_dir``,
+        ``datasets``, ``holdouts``, ``csv_holdouts`` and ``quick``.
 
     Returns
     -------
     sources : list of DatasetSource
-        Every orreview and CSV dataset under the ``--data-dir`` folders (or the
-        ``--datasets`` named), else the embedded sets; holdouts capped at ``--holdouts``
-        (2 with ``--quick``), 10 per embedded set when uncapped.
+        The ``--csv`` file, else every orreview and CSV dataset under the
+        ``--data-dir`` folders (or the ``--datasets`` named), else the embedded sets;
+        holdouts capped at ``--holdouts`` (2 with ``--quick``), 10 per embedded set
+        when uncapped.
     """
+    _check_source_flags(args)
     cap = args.holdouts if args.holdouts is not None else (2 if args.quick else None)
+    if args.csv is not None:
+        order = None if args.order is None else [_label(text) for text in args.order]
+        n_holdouts = min(args.csv_holdouts, cap) if cap else args.csv_holdouts
+        return [csv_file_source(args.csv, args.target, order, n_holdouts)]
     if args.data_dir:
         return data_dir_sources(args.data_dir, args.datasets, cap, args.csv_holdouts)
     return embedded_sources(cap or 10, args.datasets)
+
+
+def _source_info(source: DatasetSource) -> dict:
+    info = {"kind": source.kind, "root": source.root, "split_seed": source.split_seed}
+    if source.kind == "csv-file":
+        classes = None if source.classes is None else list(source.classes)
+        info.update(target=source.target, classes=classes)
+    return info
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -288,11 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         train_sizes=args.train_sizes or (ALL_SIZES,),
     )
     run.info["command"] = shlex.join(["python", "-m", "sk_ordinal_kl.benchmark", *argv])
-    run.info["sources"] = {
-        source.name: {"kind": source.kind, "root": source.root, "split_seed": source.split_seed}
-        for source in sources
-    }
-    if args.data_dir:
+    run.info["sources"] = {source.name: _source_info(source) for source in sources}
+    if args.data_dir or args.csv is not None:
         run.info["csv_holdouts"] = args.csv_holdouts
     files = write_outputs(run, args.out, args.heatmap_dataset)
     print(files["summary.md"].read_text(encoding="utf-8"))

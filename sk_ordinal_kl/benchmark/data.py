@@ -1,12 +1,14 @@
 """Where the benchmark's train/test holdouts come from.
 
-Three kinds of source, one interface (:class:`DatasetSource`), one split type
+Four kinds of source, one interface (:class:`DatasetSource`), one split type
 (:class:`Split`):
 
 * embedded sets that ship with the package (the default run, no path needed);
 * orreview-format folders (published holdouts ``train_<name>.<k>`` / ``test_<name>.<k>``);
 * mixed-type CSV datasets (``<name>/<name>.csv`` + ``<name>.json`` with the target and the
-  declared classes), cut into seeded, stratified 75/25 holdouts.
+  declared classes), cut into seeded, stratified 75/25 holdouts;
+* a user's own CSV file with its target column and class order (:func:`csv_file_source`),
+  cut the same way.
 
 Every split carries its features as a DataFrame (so one ``ColumnTransformer`` serves all
 kinds) and its labels as the **ordinal class index** ``0..K-1``: methods, metrics and
@@ -39,6 +41,7 @@ from ..datasets import (
     list_orreview_datasets,
     list_tabular_datasets,
     load_diabetes_ordinal,
+    load_ordinal_csv,
     load_orreview_holdout,
     load_tabular_csv,
     make_ordinal_classification,
@@ -53,6 +56,7 @@ __all__ = [
     "TEST_SIZE",
     "DatasetSource",
     "Split",
+    "csv_file_source",
     "data_dir_from_env",
     "data_dir_sources",
     "embedded_sources",
@@ -164,6 +168,16 @@ def _read_tabular(root: str, name: str, stamps: tuple) -> Any:
     return load_tabular_csv(root, name)
 
 
+@lru_cache(maxsize=4)
+def _read_csv_file(path: str, target: str, classes: tuple | None, stamp: tuple) -> Any:
+    return load_ordinal_csv(path, target, None if classes is None else list(classes))
+
+
+def _csv_file(source: DatasetSource) -> Any:
+    """The user's CSV file of ``source``, read once per process (again if it changes)."""
+    return _read_csv_file(source.root, source.target, source.classes, _stamp(source.root))
+
+
 def _file_digest(*paths: str) -> str:
     """SHA-1 of the files' bytes: a changed file never reuses a cached result."""
     stamps = tuple((path, *_stamp(path)) for path in paths)
@@ -194,12 +208,17 @@ class DatasetSource:
         Dataset name.
     holdouts : tuple of int
         Holdout indices to run.
-    kind : {"embedded", "orreview", "csv"}
+    kind : {"embedded", "orreview", "csv", "csv-file"}
         Kind of source.
     root : str or None
-        Folder holding the dataset (None for embedded sets).
+        Folder holding the dataset (None for embedded sets); the file for ``"csv-file"``.
     split_seed : int
         Seed of the stratified holdouts the benchmark cuts (embedded and CSV sets).
+    target : str or None
+        Label column of a ``"csv-file"`` source.
+    classes : tuple or None
+        Labels of a ``"csv-file"`` source in ordinal order (None: a numeric column's
+        values, ascending).
 
     Examples
     --------
@@ -212,14 +231,16 @@ class DatasetSource:
     kind: str = "embedded"
     root: str | None = None
     split_seed: int = 0
+    target: str | None = None
+    classes: tuple | None = None
 
     def load(self, holdout: int) -> Split:
         """Train/test split number ``holdout``, labels as class indices."""
         if self.kind == "orreview":
             s = load_orreview_holdout(self.root, self.name, holdout)
             return _index_split(s.X_train, s.y_train, s.X_test, s.y_test, self.name, holdout)
-        if self.kind == "csv":
-            data = _tabular(self.root, self.name)
+        if self.kind in ("csv", "csv-file"):
+            data = _tabular(self.root, self.name) if self.kind == "csv" else _csv_file(self)
             X, y, n_classes = data.X, data.y_index, len(data.classes)
         else:
             X, y = _embedded(self.name)
@@ -251,6 +272,16 @@ class DatasetSource:
             base = Path(self.root) / self.name / self.name
             digest = _file_digest(f"{base}.csv", f"{base}.json")
             return {"csv": self.name, "sha1": digest, **split}
+        if self.kind == "csv-file":
+            labels = None if self.classes is None else list(map(str, self.classes))
+            digest = _file_digest(self.root)
+            return {
+                "csv-file": self.name,
+                "sha1": digest,
+                "target": self.target,
+                "classes": labels,
+                **split,
+            }
         return {"embedded": self.name, "spec": EMBEDDED_DATASETS[self.name][1], **split}
 
 
@@ -350,12 +381,57 @@ def data_dir_sources(
     return sources
 
 
+def csv_file_source(
+    path: str | os.PathLike[str],
+    target: str,
+    classes: Sequence | None = None,
+    n_holdouts: int = 10,
+) -> DatasetSource:
+    """The source of one CSV file: seeded, stratified 75/25 holdouts, as for CSV sets.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV file with a header row (see :func:`~sk_ordinal_kl.datasets.load_ordinal_csv`).
+    target : str
+        Label column.
+    classes : sequence, optional
+        Every label in ordinal order; required for text labels (a numeric column's
+        distinct values, ascending, by default).
+    n_holdouts : int, default=10
+        Holdouts to cut.
+
+    Returns
+    -------
+    source : DatasetSource
+        Named after the file's stem; the file is read (and checked) once here.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        As :func:`~sk_ordinal_kl.datasets.load_ordinal_csv`, or when fewer than two
+        classes occur.
+    """
+    source = DatasetSource(
+        Path(path).stem,
+        tuple(range(n_holdouts)),
+        "csv-file",
+        str(path),
+        target=target,
+        classes=None if classes is None else tuple(classes),
+    )
+    _check_two_classes(source)
+    return source
+
+
 def _check_two_classes(source: DatasetSource) -> None:
     """Read the source (a malformed CSV or JSON raises) and require two observed classes:
     with one, every method scores perfectly and the comparison means nothing."""
     if source.kind == "csv":
         data = _tabular(source.root, source.name)
         where, observed = Path(source.root) / source.name / f"{source.name}.csv", data.y
+    elif source.kind == "csv-file":
+        where, observed = Path(source.root), _csv_file(source).y
     elif source.holdouts:
         split = source.load(source.holdouts[0])
         where, observed = Path(source.root) / source.name, split.y_train

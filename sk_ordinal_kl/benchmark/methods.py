@@ -36,6 +36,7 @@ from ..preprocessing import make_tabular_preprocessor
 from .peers import (
     CornLoss,
     CornMLPClassifier,
+    FitTimeLimit,
     IndexRegressor,
     MLPRegressorNet,
     ObservedClassIndex,
@@ -47,6 +48,7 @@ __all__ = [
     "ALL_METHODS",
     "LOSS_METHODS",
     "METHODS",
+    "PEER_METHODS",
     "MethodSpec",
     "available_methods",
     "mlp_method",
@@ -84,6 +86,14 @@ class MethodSpec:
     finalize : callable or None
         ``finalize(estimator, protocol, seed) -> estimator`` applied after tuning (e.g.
         wrapping the classifier in a decision tuner).
+    ours : bool
+        A configuration of this package (its estimator with one of its own losses);
+        every other method is a *peer* (another package's method, or a plain baseline).
+        The standing table sets the best of ours against the best peer.
+    time_limited : bool
+        Its fits may hit the protocol's ``solver_time_limit`` (the estimator is wrapped
+        in :class:`~sk_ordinal_kl.benchmark.peers.FitTimeLimit`): the inner search then
+        skips a grid point on its remaining folds once one fold's fit ran out of time.
     batched : bool
         The grid is ``{"alpha", "sigma"}`` of an :class:`~sk_ordinal_kl.OrdinalKLClassifier`
         and the inner search trains it as one batched network per fold
@@ -106,6 +116,8 @@ class MethodSpec:
     search: str | None = None
     finalize: Callable[[BaseEstimator, Protocol, int], BaseEstimator] | None = None
     batched: bool = False
+    ours: bool = False
+    time_limited: bool = False
 
     def selectable_rules(self, protocol: Protocol) -> tuple[str, ...]:
         """Rules the tuned method may end with (``"predict"``: the estimator's own)."""
@@ -250,6 +262,42 @@ def _mord_logistic_at(protocol: Protocol, classes: list, seed: int) -> Pipeline:
     return _pipeline(ObservedClassIndex(mord.LogisticAT(alpha=1.0)))
 
 
+def _kernel_svor(protocol: Protocol, classes: list, seed: int, **params: Any) -> Pipeline:
+    from skordinal.classifiers import SVOR
+
+    return _pipeline(FitTimeLimit(SVOR(kernel="rbf", **params), protocol.solver_time_limit))
+
+
+def _kernel_redsvm(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    from skordinal.classifiers import REDSVM
+
+    return _pipeline(FitTimeLimit(REDSVM(kernel="rbf"), protocol.solver_time_limit))
+
+
+def _proportional_odds(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    from skordinal.classifiers import POM
+
+    return _pipeline(POM())
+
+
+#: Cap on ogboost's boosting iterations; its early stopping ends most fits well before.
+_OGBOOST_MAX_ITER = 500
+
+
+def _ordinal_boosting(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    from ogboost import GradientBoostingOrdinal
+
+    # Early stopping on a 10% holdout of the training part (ogboost's own), unstratified:
+    # its stratified split fails on classes with one row. ogboost wants labels 0..m-1.
+    boosting = GradientBoostingOrdinal(
+        n_estimators=_OGBOOST_MAX_ITER,
+        n_iter_no_change=10,
+        validation_stratify=False,
+        random_state=seed,
+    )
+    return _pipeline(ObservedClassIndex(boosting))
+
+
 def _tuned_decision(estimator: Pipeline, protocol: Protocol, seed: int) -> Pipeline:
     """Wrap the classifier step in a decision tuned by out-of-fold predictions."""
     from ..decision import TunedOrdinalDecisionCV
@@ -277,13 +325,14 @@ def _grid_of(name: str, protocol: Protocol) -> dict[str, Sequence]:
 
 #: The method registry: name -> MethodSpec. Order is the order of tables and plots.
 METHODS: dict[str, MethodSpec] = {
-    "ce": MethodSpec(partial(mlp_method, alpha=0.0), "MLP + CE (alpha=0), argmax"),
+    "ce": MethodSpec(partial(mlp_method, alpha=0.0), "MLP + CE (alpha=0), argmax", ours=True),
     "ce_rule": MethodSpec(
         mlp_method,
         "MLP + CE (alpha=0), decision rule tuned",
         grid=_ce_grid,
         score_rules=True,
         tune_rule=True,
+        ours=True,
     ),
     "ce_kl": MethodSpec(
         mlp_method,
@@ -291,6 +340,7 @@ METHODS: dict[str, MethodSpec] = {
         grid=_kl_grid,
         score_rules=True,
         batched=True,
+        ours=True,
     ),
     "ce_kl_rule": MethodSpec(
         mlp_method,
@@ -300,11 +350,13 @@ METHODS: dict[str, MethodSpec] = {
         tune_rule=True,
         search="ce_kl",
         batched=True,
+        ours=True,
     ),
     "ce_kl_schedule": MethodSpec(
         _schedule_method,
         "MLP + CE+KL, sigma x 0.95 per epoch from sigma_0 (SigmaSchedule), tuned, argmax",
         grid=_peer_grid("ce_kl_schedule"),
+        ours=True,
     ),
     "tabm_rule": MethodSpec(
         tabm_method,
@@ -314,6 +366,7 @@ METHODS: dict[str, MethodSpec] = {
         grid=_ce_grid,
         score_rules=True,
         tune_rule=True,
+        ours=True,
     ),
     "tabm_kl_rule": MethodSpec(
         tabm_method,
@@ -323,6 +376,7 @@ METHODS: dict[str, MethodSpec] = {
         grid=_peer_grid("tabm_kl"),
         score_rules=True,
         tune_rule=True,
+        ours=True,
     ),
     "hgb_reg": MethodSpec(
         _boosting_regression,
@@ -343,6 +397,38 @@ METHODS: dict[str, MethodSpec] = {
     "mord_at": MethodSpec(
         _mord_logistic_at, "mord.LogisticAT, alpha tuned", ("mord",), grid=_peer_grid("mord_at")
     ),
+    "svorim": MethodSpec(
+        partial(_kernel_svor, constraints="implicit"),
+        "skordinal SVOR, implicit constraints (SVORIM), RBF kernel, C x gamma tuned, "
+        "solver time limit",
+        ("skordinal",),
+        grid=_peer_grid("svorim"),
+        time_limited=True,
+    ),
+    "svorex": MethodSpec(
+        partial(_kernel_svor, constraints="explicit"),
+        "skordinal SVOR, explicit constraints (SVOREX), RBF kernel, C x gamma tuned, "
+        "solver time limit",
+        ("skordinal",),
+        grid=_peer_grid("svorex"),
+        time_limited=True,
+    ),
+    "redsvm": MethodSpec(
+        _kernel_redsvm,
+        "skordinal REDSVM (reduction to binary SVM), RBF kernel, C x gamma tuned, "
+        "solver time limit",
+        ("skordinal",),
+        grid=_peer_grid("redsvm"),
+        time_limited=True,
+    ),
+    "ogboost": MethodSpec(
+        _ordinal_boosting,
+        "ogboost GradientBoostingOrdinal (probit link), early stopping (patience 10, at most "
+        f"{_OGBOOST_MAX_ITER} trees), "
+        "learning rate x depth tuned",
+        ("ogboost",),
+        grid=_peer_grid("ogboost"),
+    ),
     "corn": MethodSpec(
         _corn_method,
         "MLP (K-1 outputs) + coral_pytorch corn_loss, rank decoding, lr tuned",
@@ -357,6 +443,16 @@ METHODS: dict[str, MethodSpec] = {
     ),
 }
 
+#: Opt-in peers: ``pom`` (skordinal's proportional odds model, unregularised) is the
+#: reference of the ORCA protocol check (``benchmarks/accuracy/orca_reference.py``).
+PEER_METHODS: dict[str, MethodSpec] = {
+    "pom": MethodSpec(
+        _proportional_odds,
+        "skordinal POM (proportional odds, logit link, unregularised)",
+        ("skordinal",),
+    ),
+}
+
 #: Opt-in methods: the decision tuned on out-of-fold probabilities
 #: (:class:`~sk_ordinal_kl.decision.TunedOrdinalDecisionCV`) instead of a rule.
 DECISION_METHODS: dict[str, MethodSpec] = {
@@ -364,6 +460,7 @@ DECISION_METHODS: dict[str, MethodSpec] = {
         partial(mlp_method, alpha=0.0),
         "MLP + CE (alpha=0), TunedOrdinalDecisionCV (rules and cut points)",
         finalize=_tuned_decision,
+        ours=True,
     ),
     "ce_kl_tuned_decision": MethodSpec(
         mlp_method,
@@ -373,6 +470,7 @@ DECISION_METHODS: dict[str, MethodSpec] = {
         search="ce_kl",
         finalize=_tuned_decision,
         batched=True,
+        ours=True,
     ),
 }
 
@@ -393,15 +491,23 @@ LOSS_METHODS: dict[str, MethodSpec] = {
             **_loss_module(criterion),
         ),
         f"MLP + {criterion.__name__} (defaults, alpha=1, sigma=1), argmax",
+        ours=True,
     )
     for name, criterion in LOSSES.items()
 }
-ALL_METHODS: dict[str, MethodSpec] = {**METHODS, **DECISION_METHODS, **LOSS_METHODS}
+ALL_METHODS: dict[str, MethodSpec] = {
+    **METHODS,
+    **PEER_METHODS,
+    **DECISION_METHODS,
+    **LOSS_METHODS,
+}
 
 _INSTALL_HINTS = {
     "mord": "pip install mord",
     "coral_pytorch": "pip install coral-pytorch",
     "dlordinal": "pip install --no-deps dlordinal deprecated",
+    "skordinal": "pip install skordinal",
+    "ogboost": "pip install ogboost",
 }
 
 

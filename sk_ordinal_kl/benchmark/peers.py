@@ -15,12 +15,16 @@
   predictions mapped back to the original labels.
 * :func:`rule_mse_scorer` — MSE on class indices after a given decision rule, read off
   ``predict_proba``: one inner-CV fit scores all rules at once.
+* :class:`FitTimeLimit` — a solver time limit: the wrapped estimator is fitted in a
+  child process that is stopped after ``seconds`` (the kernel SVMs' solvers run in C and
+  cannot be interrupted otherwise); :class:`SolverTimeLimitError` says so.
 
 ``coral_pytorch`` is imported lazily, so this module imports without it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from typing import Any
 
 import numpy as np
@@ -39,9 +43,11 @@ from ..modules import TabularMLP
 __all__ = [
     "CornLoss",
     "CornMLPClassifier",
+    "FitTimeLimit",
     "IndexRegressor",
     "MLPRegressorNet",
     "ObservedClassIndex",
+    "SolverTimeLimitError",
     "corn_probabilities",
     "rule_mse_scorer",
 ]
@@ -274,3 +280,87 @@ class ObservedClassIndex(ClassifierMixin, BaseEstimator):
         """Original labels of the predicted index."""
         check_is_fitted(self, "estimator_")
         return self.classes_[np.asarray(self.estimator_.predict(X), dtype=np.int64)]
+
+
+class SolverTimeLimitError(RuntimeError):
+    """A fit did not finish within its solver time limit (see :class:`FitTimeLimit`)."""
+
+
+def _fit_and_send(estimator: BaseEstimator, X, y, connection) -> None:
+    """Child process: fit, then send ``("ok", fitted)`` or ``("error", exception)``."""
+    try:
+        connection.send(("ok", estimator.fit(X, y)))
+    except Exception as exc:  # handed to the parent, which raises it
+        connection.send(("error", exc))
+    finally:
+        connection.close()
+
+
+class FitTimeLimit(ClassifierMixin, BaseEstimator):
+    """Fit ``estimator`` under a time limit; raise :class:`SolverTimeLimitError` past it.
+
+    The fit runs in a forked child process, stopped when ``seconds`` pass, and the fitted
+    estimator comes back pickled; predictions run here. Where the platform cannot fork,
+    the fit runs in this process without a limit.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Cloned and fitted.
+    seconds : float, default=60.0
+        Wall-clock limit of one fit.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted clone.
+    classes_ : ndarray
+        Its classes.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> FitTimeLimit(LogisticRegression(), 30).fit(X, [0, 0, 0, 0, 1, 1, 1, 1]).predict([[7.0]])
+    array([1])
+    """
+
+    def __init__(self, estimator: BaseEstimator, seconds: float = 60.0):
+        self.estimator = estimator
+        self.seconds = seconds
+
+    def fit(self, X, y) -> FitTimeLimit:
+        """Fit a clone of ``estimator`` within ``seconds``."""
+        estimator = clone(self.estimator)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.estimator_ = estimator.fit(X, y)
+        else:
+            self.estimator_ = self._fit_in_child(estimator, X, y)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def _fit_in_child(self, estimator: BaseEstimator, X, y) -> BaseEstimator:
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_fit_and_send, args=(estimator, X, y, sender))
+        child.start()
+        sender.close()
+        try:
+            if not receiver.poll(self.seconds):
+                raise SolverTimeLimitError(
+                    f"{type(estimator).__name__} did not finish fitting {len(y)} rows "
+                    f"within the solver time limit of {self.seconds:g} s."
+                )
+            status, payload = receiver.recv()
+        finally:
+            child.kill()
+            child.join()
+            receiver.close()
+        if status == "error":
+            raise payload
+        return payload
+
+    def predict(self, X) -> np.ndarray:
+        """Labels predicted by the fitted estimator."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict(X)

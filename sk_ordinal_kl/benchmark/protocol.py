@@ -23,11 +23,20 @@ def _peer_grids() -> dict[str, dict[str, tuple]]:
     learning rate (its grid is the one that costs the most compute per point).
     """
     leaves = (7, 31)
+    svm = {"estimator__C": (1.0, 10.0, 100.0), "estimator__gamma": (0.01, 0.1, 1.0)}
     return {
         "hgb": {"max_leaf_nodes": leaves},
         "hgb_reg": {"regressor__learning_rate": (0.05, 0.1), "regressor__max_leaf_nodes": leaves},
         "logreg": {"C": (0.01, 0.1, 1.0, 10.0)},
         "mord_at": {"estimator__alpha": (0.1, 1.0, 10.0)},
+        # Kernel ordinal SVMs: C x gamma of the RBF kernel (features are standardised).
+        "svorim": svm,
+        "svorex": svm,
+        "redsvm": svm,
+        "ogboost": {
+            "estimator__learning_rate": (0.05, 0.1, 0.2),
+            "estimator__base_learner__max_depth": (2, 3, 5),
+        },
         "corn": {"lr": (1e-3, 3e-3)},
         "dlordinal_tri": {"criterion__alpha2": (0.02, 0.1)},
         "ce_kl_schedule": {"alpha": (0.5, 1.0, 2.0), "sigma": (2.0,)},
@@ -63,6 +72,10 @@ class Protocol:
     tabm_max_epochs : int
         Cap on the epochs of the TabM methods, which stop early (the estimator's
         default budget for ``module="tabm"``).
+    solver_time_limit : float
+        Seconds one fit of a time-limited peer (the kernel SVMs) may take; a grid point
+        whose fit takes longer on a fold cannot be chosen, and a refit that takes longer
+        fails the unit (see :class:`~sk_ordinal_kl.benchmark.peers.FitTimeLimit`).
     inner_cv : int
         Folds of the inner stratified K-fold.
     max_train : int or None
@@ -93,6 +106,7 @@ class Protocol:
     rules: tuple[str, ...] = ("argmax", "median", "mean")
     schedule_factor: float = 0.95
     tabm_max_epochs: int = 100
+    solver_time_limit: float = 60.0
     inner_cv: int = 3
     max_train: int | None = None
     conformal_methods: tuple[str, ...] = ("ce", "ce_kl", "hgb")
@@ -111,6 +125,7 @@ class Protocol:
             "max_train",
             "schedule_factor",
             "tabm_max_epochs",
+            "solver_time_limit",
         )
         return {k: v for k, v in asdict(self).items() if k in keys}
 

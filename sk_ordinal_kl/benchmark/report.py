@@ -3,7 +3,8 @@
 :func:`write_outputs` writes everything into one folder: ``results.csv`` (one row per
 dataset, size, method and holdout), ``summary.csv`` (means and 95% CIs),
 ``pairwise_tests.csv`` and ``win_tie_loss.csv`` (paired Wilcoxon against the reference
-methods), ``friedman.csv`` and ``nemenyi.csv``, ``inner_search.csv``, ``skipped.csv``,
+methods), ``standing.csv`` (our best configuration against the best peer, per dataset),
+``friedman.csv`` and ``nemenyi.csv``, ``inner_search.csv``, ``skipped.csv``,
 ``run_info.json``, the figures and ``summary.md``. Files are first written to a hidden
 temporary folder and then moved into place, so a failure leaves no half-written set.
 """
@@ -29,6 +30,7 @@ from .cache import software_versions, write_atomic
 from .methods import ALL_METHODS
 from .protocol import Protocol
 from .runner import ALL_SIZES, BenchmarkRun
+from .standing import standing_markdown, standing_table
 from .statistics import (
     METRICS,
     SIGNIFICANCE_LEVEL,
@@ -47,6 +49,7 @@ __all__ = [
     "friedman_markdown",
     "hindsight_markdown",
     "load_run",
+    "ours_methods",
     "report_markdown",
     "summary_markdown",
     "tests_markdown",
@@ -324,8 +327,33 @@ def hindsight_markdown(hindsight: pd.DataFrame) -> str:
     return "\n\n".join(parts)
 
 
-def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=None) -> str:
-    """The Markdown report: protocol, skipped peers, CI table, tests and Friedman.
+STANDING_NOTE = (
+    "Per dataset, the method of this package with the lowest mean MSE on the class index "
+    "(any backbone, head, loss or rule) against the peer with the lowest mean MSE (every "
+    "other method), both picked on the test means; ratio = ours / peer, paired Wilcoxon "
+    "over the holdouts both ran. W = our mean lower and p < 0.05, L = higher and p < 0.05, "
+    "T otherwise (with fewer than 6 paired holdouts p < 0.05 cannot be reached)."
+)
+
+
+def ours_methods(run: BenchmarkRun) -> list[str]:
+    """The methods of ``run`` that are configurations of this package.
+
+    The list recorded with the run when it has one (a re-render keeps it), else the
+    registry's ``ours`` flags.
+    """
+    recorded = run.info.get("ours")
+    if recorded is not None:
+        return list(recorded)
+    return [
+        m for m in pd.unique(run.results["method"]) if m in ALL_METHODS and ALL_METHODS[m].ours
+    ]
+
+
+def report_markdown(
+    run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=None, standing=None
+) -> str:
+    """The Markdown report: protocol, skipped peers, standing, CI table, tests and Friedman.
 
     Parameters
     ----------
@@ -337,6 +365,8 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=
         Output of ``friedman_by_size``: training size -> FriedmanResult or None.
     hindsight : DataFrame, optional
         Output of ``hindsight_tests`` (computed from ``run.results`` when not given).
+    standing : DataFrame, optional
+        Output of ``standing_table`` (computed from ``run.results`` when not given).
 
     Returns
     -------
@@ -353,6 +383,8 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=
     command = run.info.get("command", "")
     if hindsight is None:
         hindsight = hindsight_tests(run.results)
+    if standing is None:
+        standing = standing_table(run.results, ours_methods(run))
     has_hindsight = not hindsight.empty
     parts = [
         "# Benchmark results",
@@ -364,6 +396,10 @@ def report_markdown(run: BenchmarkRun, summary, tests, wtl, friedman, hindsight=
         "Skipped peers:\n" + "\n".join(skipped),
         _failures_markdown(run.failures),
         _capped_sizes_markdown(run.results),
+        _time_limit_markdown(run),
+        "## Standing: our best configuration against the best peer" if len(standing) else "",
+        STANDING_NOTE if len(standing) else "",
+        standing_markdown(standing) if len(standing) else "",
         "## Test metrics: mean ± 95% t-CI half-width over holdouts",
         summary_markdown(summary) if not summary.empty else "_no results_",
         "## Friedman",
@@ -428,6 +464,31 @@ def _capped_sizes_markdown(results: pd.DataFrame) -> str:
     )
 
 
+def _time_limit_markdown(run: BenchmarkRun) -> str:
+    """Which inner-search grid points ran out of the solver time limit (NaN CV MSE)."""
+    search = run.search
+    if search.empty:
+        return ""
+    counts = search.assign(out=search["cv_mse"].isna()).groupby(
+        ["dataset", "size", "search"], sort=False
+    )["out"]
+    out, total = counts.sum(), counts.size()
+    cases = [
+        f"`{name}` on {dataset}{'' if size == ALL_SIZES else f' ({size})'}: "
+        f"{int(out[key])} of {int(total[key])}"
+        for key in out.index
+        if out[key]
+        for dataset, size, name in [key]
+    ]
+    if not cases:
+        return ""
+    return (
+        f"**Solver time limit ({run.protocol.solver_time_limit:g} s per fit):** inner-search "
+        "grid points (summed over holdouts) whose fit ran out of time on a fold and so could "
+        "not be chosen — " + "; ".join(cases) + "."
+    )
+
+
 def _holdout_counts(results: pd.DataFrame) -> str:
     counts = results.groupby("dataset", sort=False)["holdout"].nunique()
     return ", ".join(f"{d} {n}" for d, n in counts.items()) or "none"
@@ -481,6 +542,7 @@ def _run_info(run: BenchmarkRun) -> dict[str, Any]:
             for m in pd.unique(run.results["method"])
             if m in ALL_METHODS or m in run.info.get("methods", {})
         },
+        "ours": ours_methods(run),
     }
 
 
@@ -503,8 +565,10 @@ def _heatmap_dataset(search: pd.DataFrame, preferred: str | None) -> str | None:
     return "ERA" if "ERA" in names else names[0]
 
 
-def _write_tables(run, folder: Path, summary, tests, wtl, friedman, hindsight) -> None:
+def _write_tables(run, folder: Path, summary, tests, wtl, friedman, hindsight, standing) -> None:
     run.results.to_csv(folder / "results.csv", index=False)
+    if not standing.empty:
+        standing.to_csv(folder / "standing.csv", index=False, float_format="%.6g")
     summary.to_csv(folder / "summary.csv", index=False, float_format="%.6g")
     tests.to_csv(folder / "pairwise_tests.csv", index=False, float_format="%.6g")
     wtl.to_csv(folder / "win_tie_loss.csv", index=False)
@@ -582,11 +646,12 @@ def write_outputs(
     wtl = win_tie_loss(tests) if not tests.empty else pd.DataFrame()
     friedman = friedman_by_size(run.results)
     hindsight = hindsight_tests(run.results)
+    standing = standing_table(run.results, ours_methods(run))
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        _write_tables(run, staging, summary, tests, wtl, friedman, hindsight)
+        _write_tables(run, staging, summary, tests, wtl, friedman, hindsight, standing)
         _write_figures(run, staging, summary, friedman, heatmap_dataset)
-        report = report_markdown(run, summary, tests, wtl, friedman, hindsight)
+        report = report_markdown(run, summary, tests, wtl, friedman, hindsight, standing)
         (staging / "summary.md").write_text(report, encoding="utf-8")
         names = sorted(path.name for path in staging.iterdir())
         write_atomic(staging / "run_info.json", {**_run_info(run), "outputs": names})

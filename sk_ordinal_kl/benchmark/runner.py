@@ -26,7 +26,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import make_scorer, mean_squared_error
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from ..conformal import (
@@ -42,7 +42,7 @@ from ..search import OrdinalKLClassifierCV
 from .cache import cache_key, cache_path, read_cached, write_atomic
 from .data import DatasetSource, Split
 from .methods import METHODS, MethodSpec, available_methods
-from .peers import rule_mse_scorer
+from .peers import SolverTimeLimitError, rule_mse_scorer
 from .protocol import Protocol
 from .statistics import METRICS, score_split
 
@@ -71,6 +71,8 @@ def _quiet_and_single_threaded() -> Iterator[None]:
             warnings.filterwarnings("ignore", category=ConvergenceWarning)
             warnings.filterwarnings("ignore", message=".*[Ff]ound unknown categories")
             warnings.filterwarnings("ignore", message="Skipping features without any observed")
+            # ogboost builds its trees with a criterion name scikit-learn deprecates.
+            warnings.filterwarnings("ignore", message='Value `"friedman_mse"`')
             yield
     finally:
         torch.set_num_threads(threads)
@@ -92,6 +94,8 @@ def _inner_search(
     """Inner stratified K-fold grid search of ``spec``; rows of (params, rule, cv_mse)."""
     if spec.batched:
         return _batched_inner_search(spec, split, protocol, seed)
+    if spec.time_limited:
+        return _time_limited_search(spec, split, protocol, seed)
     grid = spec.grid(protocol)
     scoring = (
         {rule: rule_mse_scorer(rule) for rule in protocol.rules}
@@ -116,6 +120,36 @@ def _inner_search(
             rows.append(
                 {"params": plain, "rule": rule, "cv_mse": float(-results[f"mean_test_{rule}"][i])}
             )
+    return rows
+
+
+def _time_limited_search(
+    spec: MethodSpec, split: Split, protocol: Protocol, seed: int
+) -> list[dict[str, Any]]:
+    """The grid search of a time-limited peer: same folds, order and score as
+    ``GridSearchCV``'s, but a grid point whose fit runs out of time on one fold is not
+    fitted on the others; its ``cv_mse`` is NaN, and :func:`select_best` passes it over."""
+    folds = StratifiedKFold(protocol.inner_cv, shuffle=True, random_state=seed)
+    X, y = split.X_train, split.y_train
+    rows = []
+    for params in ParameterGrid(dict(spec.grid(protocol))):
+        errors: list[float] = []
+        for train, test in folds.split(X, y):
+            estimator = spec.build(protocol, split.classes, seed)
+            estimator.set_params(**{f"clf__{name}": value for name, value in params.items()})
+            try:
+                estimator.fit(X.iloc[train], y[train])
+            except SolverTimeLimitError:
+                errors = []
+                break
+            errors.append(mean_squared_error(y[test], estimator.predict(X.iloc[test])))
+        rows.append(
+            {
+                "params": {name: _plain(value) for name, value in params.items()},
+                "rule": "predict",
+                "cv_mse": float(np.mean(errors)) if errors else float("nan"),
+            }
+        )
     return rows
 
 
@@ -162,7 +196,8 @@ def _plain(value: Any) -> Any:
 def select_best(rows: Sequence[dict[str, Any]], rules: Sequence[str]) -> dict[str, Any]:
     """The inner-search row with the lowest CV MSE among ``rules``.
 
-    Ties go to the first row in grid order, so the choice is deterministic.
+    Ties go to the first row in grid order, so the choice is deterministic. Rows whose
+    ``cv_mse`` is NaN (a grid point past the solver time limit) cannot be chosen.
 
     Parameters
     ----------
@@ -180,6 +215,8 @@ def select_best(rows: Sequence[dict[str, Any]], rules: Sequence[str]) -> dict[st
     ------
     ValueError
         If no row has one of ``rules``.
+    SolverTimeLimitError
+        If every such row ran out of time.
 
     Examples
     --------
@@ -191,7 +228,12 @@ def select_best(rows: Sequence[dict[str, Any]], rules: Sequence[str]) -> dict[st
     candidates = [row for row in rows if row["rule"] in rules]
     if not candidates:
         raise ValueError(f"no inner-search result for rules {list(rules)}")
-    return min(candidates, key=lambda row: row["cv_mse"])
+    finished = [row for row in candidates if not np.isnan(row["cv_mse"])]
+    if not finished:
+        raise SolverTimeLimitError(
+            "every grid point of the inner search ran out of the solver time limit."
+        )
+    return min(finished, key=lambda row: row["cv_mse"])
 
 
 def _tuned(spec: MethodSpec, estimator: BaseEstimator, rows, protocol) -> dict[str, Any]:

@@ -51,7 +51,12 @@ from ._orreview import (
 from ._splits import holdout_splits, stratified_holdouts, stratified_subsample
 from ._splits import validation_strata as validation_strata  # not in __all__ (internal use)
 from ._synthetic import load_diabetes_ordinal, make_ordinal_classification
-from ._tabular import TabularDataset, list_tabular_datasets, load_tabular_csv
+from ._tabular import (
+    TabularDataset,
+    list_tabular_datasets,
+    load_ordinal_csv,
+    load_tabular_csv,
+)
 
 __all__ = [
     "OrdinalSplit",
@@ -61,6 +66,7 @@ __all__ = [
     "list_orreview_datasets",
     "list_tabular_datasets",
     "load_diabetes_ordinal",
+    "load_ordinal_csv",
     "load_orreview",
     "load_orreview_holdout",
     "load_tabular_csv",

@@ -236,7 +236,7 @@ def _read_header(path: Path) -> list[str]:
 
 
 def _labels_from_text(
-    text: pd.Series, classes: list, csv_path: Path, json_path: Path
+    text: pd.Series, classes: list, csv_path: Path, declared_in: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Map the target cells (read as text) onto the declared classes.
 
@@ -262,7 +262,7 @@ def _labels_from_text(
     if unknown:
         raise ValueError(
             f"{csv_path}: target column {text.name!r} holds {len(unknown)} label(s) not "
-            f"declared in {json_path.name}: {_preview(unknown)}. Declared classes: "
+            f"declared in {declared_in}: {_preview(unknown)}. Declared classes: "
             f"{_preview(classes)}."
         )
     codes = text.map(codes_of).to_numpy(dtype=np.int64)
@@ -331,12 +331,36 @@ def load_tabular_csv(root: str | os.PathLike[str], name: str) -> TabularDataset:
     name = _check_name(name)
     folder, csv_path, json_path = _tabular_paths(root, name)
     meta = _read_metadata(json_path)
-    target, classes = meta["target"], list(meta["classes"])
+    X, y = _read_table(csv_path, meta["target"], list(meta["classes"]), json_path.name)
+    for key, found in (("n_rows", X.shape[0]), ("n_features", X.shape[1])):
+        declared = meta.get(key)
+        if declared is not None and declared != found:
+            raise ValueError(
+                f"{csv_path}: {found} {key.removeprefix('n_')}, but {json_path.name} declares "
+                f"{key}={declared}."
+            )
+    return TabularDataset(
+        X=X,
+        y=y,
+        classes=list(meta["classes"]),
+        name=name,
+        description=meta.get("description") or "",
+        path=folder,
+        target=meta["target"],
+    )
 
+
+def _read_table(
+    csv_path: Path, target: str, classes: list, declared_in: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Features and labels of a CSV file whose column ``target`` holds ``classes``.
+
+    ``declared_in`` names where the classes were declared, for the error messages.
+    """
     header = _read_header(csv_path)
     if target not in header:
         raise ValueError(
-            f"{csv_path}: target column {target!r} (declared in {json_path.name}) is not in "
+            f"{csv_path}: target column {target!r} (declared in {declared_in}) is not in "
             f"the header; columns are {_preview(header)}."
         )
     if len(header) < 2:
@@ -362,22 +386,96 @@ def load_tabular_csv(root: str | os.PathLike[str], name: str) -> TabularDataset:
             f"{csv_path}: target column {target!r} is empty in {missing.size} data row(s) "
             f"(1-based, header not counted): {_preview(rows)}."
         )
-    y, _ = _labels_from_text(text, classes, csv_path, json_path)
-    X = frame.drop(columns=[target])
+    y, _ = _labels_from_text(text, classes, csv_path, declared_in)
+    return frame.drop(columns=[target]), y
 
-    for key, found in (("n_rows", X.shape[0]), ("n_features", X.shape[1])):
-        declared = meta.get(key)
-        if declared is not None and declared != found:
-            raise ValueError(
-                f"{csv_path}: {found} {key.removeprefix('n_')}, but {json_path.name} declares "
-                f"{key}={declared}."
-            )
+
+def _numeric_order(csv_path: Path, target: str) -> list:
+    """The distinct values of a numeric target column, ascending (its natural order)."""
+    header = _read_header(csv_path)
+    if target not in header:
+        raise ValueError(
+            f"{csv_path}: target column {target!r} is not in the header; columns are "
+            f"{_preview(header)}."
+        )
+    column = pd.read_csv(
+        csv_path, encoding="utf-8-sig", usecols=[target], dtype=str, keep_default_na=False
+    )[target]
+    values = pd.unique(column[column != ""])
+    try:
+        numbers_ = sorted({float(v) for v in values})
+    except ValueError:
+        raise ValueError(
+            f"{csv_path}: target column {target!r} holds text labels "
+            f"({_preview(sorted(map(str, values)))}); their order cannot be guessed. Give "
+            "every class in ordinal order (classes=[...], or --order on the command line)."
+        ) from None
+    if not all(math.isfinite(v) for v in numbers_):
+        raise ValueError(f"{csv_path}: target column {target!r} holds non-finite numbers.")
+    return [int(v) if float(v).is_integer() else v for v in numbers_]
+
+
+def load_ordinal_csv(
+    path: str | os.PathLike[str], target: str, classes: list | None = None
+) -> TabularDataset:
+    """Read one CSV file of features and an ordered target column.
+
+    The file is read as :func:`load_tabular_csv` reads a dataset's CSV file (header row,
+    only empty cells missing), without a JSON description: the target column and the
+    classes are given here.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+    target : str
+        Name of the label column.
+    classes : list, optional
+        Every label in ordinal order (strings or numbers; labels that never occur keep
+        their place on the scale). Required when the labels are text; for a numeric
+        column the default is its distinct values in ascending order.
+
+    Returns
+    -------
+    dataset : TabularDataset
+        Named after the file's stem.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        For a malformed file, a missing target column, text labels without
+        ``classes``, labels outside ``classes``, or duplicate or fewer than two classes.
+
+    Examples
+    --------
+    >>> data = load_ordinal_csv("grades.csv", "grade", ["low", "mid", "high"])  # doctest: +SKIP
+    >>> data.classes, data.y_index[:3]  # doctest: +SKIP
+    (['low', 'mid', 'high'], array([0, 2, 1]))
+    """
+    csv_path = Path(path)
+    if not csv_path.is_file():
+        raise FileNotFoundError(f"CSV file not found: {csv_path}")
+    if not isinstance(target, str) or not target:
+        raise ValueError(f"target must be a non-empty column name, got {target!r}.")
+    if classes is None:
+        classes = _numeric_order(csv_path, target)
+    else:
+        classes = [_as_class(c) for c in classes]
+    _check_classes(classes, csv_path)
+    X, y = _read_table(csv_path, target, classes, "the given classes")
     return TabularDataset(
         X=X,
         y=y,
         classes=classes,
-        name=name,
-        description=meta.get("description") or "",
-        path=folder,
+        name=csv_path.stem,
+        description="",
+        path=csv_path,
         target=target,
     )
+
+
+def _as_class(value: object) -> object:
+    """A class as given (numpy scalars become Python numbers)."""
+    return value.item() if isinstance(value, np.generic) else value
