@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier, OrdinalKLClassifierCV
+from sk_ordinal_kl.callbacks import SigmaSchedule
 from sk_ordinal_kl.conformal import OrdinalConformalClassifier
 from sk_ordinal_kl.decision import TunedOrdinalDecisionCV
 from sk_ordinal_kl.heads import (
@@ -24,7 +25,12 @@ from sk_ordinal_kl.heads import (
     cumulative_log_probabilities,
     ordered_thresholds,
 )
-from sk_ordinal_kl.losses import GaussianKLCrossEntropy
+from sk_ordinal_kl.losses import (
+    DLDLv2Loss,
+    FocalLoss,
+    GaussianKLCrossEntropy,
+    MeanVarianceLoss,
+)
 from sk_ordinal_kl.modules import TabularMLP
 
 # Independent float64 CDFs, survival functions and quantiles of the three links.
@@ -184,6 +190,17 @@ def test_a_members_loss_touches_only_its_own_thresholds(link):
         assert (grad[np.arange(3) != m] == 0).all()
 
 
+def test_a_tuple_output_gets_the_head_on_its_first_element():
+    class TupleNet(torch.nn.Module):
+        def forward(self, X):
+            return X[:, :1], X
+
+    X = torch.randn(6, 3)
+    scores, passed = NetworkWithHead(TupleNet(), CumulativeLinkHead(4))(X)
+    torch.testing.assert_close(scores, CumulativeLinkHead(4)(X[:, :1]))
+    assert passed is X
+
+
 def test_scores_of_the_wrong_shape_raise():
     head = CumulativeLinkHead(4)
     assert head(torch.zeros(3)).shape == head(torch.zeros(3, 1)).shape == (3, 4)
@@ -288,6 +305,26 @@ def test_thresholds_stay_ordered_on_adversarial_data(ordinal_data):
         proba = clf.predict_proba(100 * X)
         assert np.isfinite(proba).all()
         np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_other_criteria_and_a_sigma_schedule(ordinal_data):
+    X, y = ordinal_data
+    for criterion, callbacks in [
+        (GaussianKLCrossEntropy, [SigmaSchedule(0.9)]),
+        (DLDLv2Loss, [SigmaSchedule(0.9)]),
+        (FocalLoss, None),
+        (MeanVarianceLoss, None),
+    ]:
+        clf = fit(X, y, criterion=criterion, callbacks=callbacks, max_epochs=3)
+        assert np.isfinite(clf.history[:, "train_loss"]).all()
+        np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_initialize_needs_the_classes():
+    with pytest.raises(ValueError, match="number of classes"):
+        OrdinalKLClassifier(head="cumulative", module__in_features=3).initialize()
+    clf = OrdinalKLClassifier(head="cumulative", module__in_features=3, classes=[1, 2, 3])
+    assert clf.initialize().module_.head.raw_thresholds.shape == (2,)
 
 
 def test_tabm_members_have_thresholds_of_their_own(ordinal_data):

@@ -117,7 +117,7 @@ def test_member_ends_with_the_weights_of_a_separate_fit(ordinal_data, head):
         assert not torch.allclose(other["layers.0.weight"], network.layers[0].weight)
 
 
-@pytest.mark.parametrize("head", ["softmax", "cumulative"])
+@pytest.mark.parametrize("head", ["softmax", "cumulative", "binomial"])
 def test_scores_equal_grid_search_cv(ordinal_data, head):
     X, y = ordinal_data
     template = OrdinalKLClassifier(
