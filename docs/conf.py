@@ -135,6 +135,7 @@ API_MODULES = [
     ("sk_ordinal_kl.datasets", "Datasets"),
     ("sk_ordinal_kl.preprocessing", "Preprocessing of mixed tabular data"),
     ("sk_ordinal_kl.modules", "Networks"),
+    ("sk_ordinal_kl.heads", "Output heads"),
     ("sk_ordinal_kl.batching", "Batching"),
     ("sk_ordinal_kl.callbacks", "Callbacks"),
     ("sk_ordinal_kl.benchmark", "Benchmark runner"),

@@ -4,8 +4,11 @@
 ``"tabm"``: :class:`~sk_ordinal_kl.tabm.TabMNet`) or is one. A module or criterion *class*
 gets the sizes it asks for from the data (``in_features``, ``num_classes``, the module's own
 ``data_kwargs`` hook) and the criterion the estimator's ``alpha`` and ``sigma``, fresh at
-every fit; an *instance* is used as given. Adam and AdamW get torch's fused kernel when it
-applies. :class:`ComponentsMixin` holds the skorch hooks that do this.
+every fit; an *instance* is used as given. With ``head`` other than ``"softmax"`` the
+network is built with ``num_classes=1`` (one score per row) and ``module_`` is the network
+followed by the head (:class:`~sk_ordinal_kl.heads.NetworkWithHead`). Adam and AdamW get
+torch's fused kernel when it applies. :class:`ComponentsMixin` holds the skorch hooks that
+do this.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import torch
 from torch.utils.data import Dataset
 
 from . import _compat
+from .heads import NetworkWithHead, make_head
 from .modules import StackedMLP, TabularMLP
 from .tabm import TabMNet
 
@@ -99,7 +103,9 @@ class ComponentsMixin:
         candidates = {}
         if hasattr(self, "n_features_in_"):
             candidates["in_features"] = self.n_features_in_
-        if hasattr(self, "_encoding_"):
+        if self.head != "softmax":
+            candidates["num_classes"] = 1  # one score per row; the head makes K classes
+        elif hasattr(self, "_encoding_"):
             candidates["num_classes"] = self._encoding_.n_classes
         candidates.update(getattr(self, "_module_data_", {}))
         return self._data_kwargs(module, candidates, "module")
@@ -111,7 +117,8 @@ class ComponentsMixin:
         return self._data_kwargs(self.criterion, candidates, "criterion")
 
     def initialize_module(self):
-        """Build ``module_`` (the default MLP when ``module=None``) sized from the data.
+        """Build ``module_`` (the default MLP when ``module=None``) sized from the data,
+        followed by the output head unless ``head="softmax"``.
 
         Returns
         -------
@@ -125,8 +132,30 @@ class ComponentsMixin:
                 f"The module {module.__name__} sizes itself from a 2-D array X; with a "
                 "Dataset or before fit, pass module__in_features=... or a module of your own."
             )
-        self.module_ = self.initialized_instance(module, kwargs)
+        self.module_ = self._with_head(self.initialized_instance(module, kwargs))
         return self
+
+    def _with_head(self, network: torch.nn.Module) -> torch.nn.Module:
+        """``network`` followed by the head that ``head`` names (as it is for softmax).
+
+        A network with ensemble members declares their number as ``n_members``
+        (:class:`~sk_ordinal_kl.modules.StackedMLP`, :class:`~sk_ordinal_kl.tabm.TabMNet`):
+        the head then holds one set of parameters per member.
+        """
+        if self.head == "softmax":
+            return network
+        if not hasattr(self, "_encoding_"):
+            raise ValueError(
+                f"head={self.head!r} needs the number of classes to build its parameters: "
+                "fit the estimator, or pass classes=... before initialize()."
+            )
+        head = make_head(
+            self.head,
+            self._encoding_.n_classes,
+            link=self.link,
+            n_members=getattr(network, "n_members", None),
+        )
+        return NetworkWithHead(network, head)
 
     def get_params_for_optimizer(self, prefix, named_parameters):
         """Positional and keyword arguments of the optimizer ``prefix`` (skorch's).

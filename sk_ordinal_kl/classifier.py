@@ -6,7 +6,8 @@ Data path (the private module doing each step in brackets)::
                    -> y as ordinal class indices (+ per-sample weights, _weights)
                    -> network and criterion built from the data (_components)
                    -> skorch loop (a plain loop where nothing hooks a batch: _plain_epoch)
-                   -> module logits -> criterion(logits, index, weight)
+                   -> module logits (or, with head != "softmax", one score per row
+                      -> head -> log-probabilities: heads) -> criterion(logits, index, weight)
     predict:  X -> check X -> module logits -> softmax over ordinal indices, members
                 averaged (_prediction) -> decision rule (argmax | median | mean)
                 -> ordinal_classes_[index]
@@ -57,6 +58,7 @@ from ._weights import training_weights
 from .batching import ArrayBatchLoader
 from .datasets import validation_strata
 from .decision import PREDICTION_RULES
+from .heads import HEADS, LINKS
 from .labels import (
     ClassOrderWarning,
     OrdinalEncoding,
@@ -102,7 +104,30 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         ``(N, C, H, W)``, sequences) or several inputs (``X`` a dict of arrays, one per
         ``forward`` argument). When ``module`` is a class whose constructor takes
         ``in_features`` and/or ``num_classes``, those are filled in from 2-D data unless
-        given as ``module__in_features`` / ``module__num_classes``.
+        given as ``module__in_features`` / ``module__num_classes``. With ``head``
+        other than ``"softmax"`` the module outputs one score per row instead (see
+        ``head``).
+    head : {"softmax", "cumulative", "binomial"}, default="softmax"
+        How the module's output becomes class probabilities.
+        ``"softmax"``: the module outputs ``K`` logits per row. ``"cumulative"``: the
+        module outputs one score ``s`` per row (``(B,)`` or ``(B, 1)``; ``(B, k, 1)``
+        for ensemble members) and a :class:`~sk_ordinal_kl.heads.CumulativeLinkHead`
+        with ``K - 1`` learned ordered thresholds gives ``P(y <= j) = F(theta_j - s)``
+        (ordinal regression's cumulative-link model). ``"binomial"``: one score per row
+        and a :class:`~sk_ordinal_kl.heads.BinomialHead` gives the unimodal
+        ``Binomial(K - 1, sigmoid(s))`` probabilities with a learned temperature. The
+        built-in networks, and a module class taking ``num_classes``, are then built
+        with ``num_classes=1``; a module whose output has more than one score per row
+        raises a ``ValueError`` at the first batch. A module with ensemble members
+        declares their number as an ``n_members`` attribute (as
+        :class:`~sk_ordinal_kl.modules.StackedMLP` and
+        :class:`~sk_ordinal_kl.tabm.TabMNet` do) and each member gets its own head
+        parameters. The head outputs log-probabilities, which every criterion, the
+        decision rules and ``predict_proba`` take as they take logits.
+    link : {"logit", "probit", "cloglog"}, default="logit"
+        ``F`` of the cumulative head: the logistic CDF (proportional odds), the standard
+        normal CDF (ordered probit) or ``1 - exp(-exp(z))`` (complementary log-log,
+        proportional hazards). Used only with ``head="cumulative"``.
     alpha : float, default=1.0
         Weight of the KL term (>= 0); ``alpha=0`` is plain cross-entropy.
     sigma : float, default=1.0
@@ -194,6 +219,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
     See Also
     --------
     sk_ordinal_kl.losses.GaussianKLCrossEntropy : the criterion.
+    sk_ordinal_kl.heads.CumulativeLinkHead : the ``head="cumulative"`` output head.
     sk_ordinal_kl.metrics.neg_mse_class_index_scorer : the matching scorer.
 
     Notes
@@ -221,6 +247,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
 
     _parameter_constraints: ClassVar[dict] = {
         "module": [None, StrOptions(set(MODULES)), callable],
+        "head": [StrOptions(set(HEADS))],
+        "link": [StrOptions(set(LINKS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "sigma": [Interval(Real, 0, None, closed="neither")],
         "classes": [None, "array-like"],
@@ -254,6 +282,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         self,
         module=None,
         *,
+        head: str = "softmax",
+        link: str = "logit",
         alpha: float = 1.0,
         sigma: float = 1.0,
         classes=None,
@@ -305,6 +335,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             torch_load_kwargs=torch_load_kwargs,
             **kwargs,
         )
+        self.head = head
+        self.link = link
         self.alpha = alpha
         self.sigma = sigma
         self.prediction = prediction
@@ -338,6 +370,9 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
     def set_params(self, **params):
         """Set parameters; a plain ``callbacks`` value on an unfitted net is checked in fit.
 
+        On an initialised net, a new ``head`` or ``link`` rebuilds ``module_`` (network
+        and head, fresh weights) at once, as skorch does for ``module``.
+
         Parameters
         ----------
         **params : dict
@@ -351,6 +386,10 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         if not self.initialized_ and "callbacks" in params:
             # skorch builds callbacks eagerly here; scikit-learn validates in fit.
             self.callbacks = params.pop("callbacks")
+        if self.initialized_ and {"head", "link"} & set(params) and "module" not in params:
+            # The head is part of module_: rebuild it (with fresh weights) as skorch
+            # does on set_params(module=...).
+            params["module"] = self.module
         return super().set_params(**params)
 
     # ------------------------------------------------------------------ labels

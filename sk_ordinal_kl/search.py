@@ -13,7 +13,9 @@ The members share the batches (one shuffled order per epoch, the order a lone fi
 the same ``random_state`` draws) and nothing else: each has its own weights, its own
 loss and its own gradient, and dropout draws a mask per member. With an integer
 ``random_state`` every member starts from the weights a lone fit with that seed starts
-from, as every candidate of a ``GridSearchCV`` does.
+from, as every candidate of a ``GridSearchCV`` does. With an output head
+(``head="cumulative"`` or ``"binomial"``) the stacked MLP outputs one score per member
+and the head holds one set of parameters (thresholds, temperature) per member.
 """
 
 from __future__ import annotations
@@ -141,7 +143,9 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         default MLP and its criterion the default ``GaussianKLCrossEntropy``, without
         early stopping or a validation split (a member stopping on its own is not
         supported); its ``alpha``, ``sigma`` and ``prediction`` are replaced by the
-        grid's. Other set-ups raise a ``ValueError``: use ``GridSearchCV`` for them.
+        grid's. Its ``head`` and ``link`` are kept: with ``head="cumulative"`` each
+        member has thresholds of its own. Other set-ups raise a ``ValueError``: use
+        ``GridSearchCV`` for them.
     alphas : sequence of float, default=(0.5, 1, 2)
         KL weights to try (>= 0).
     sigmas : sequence of float, default=(0.5, 1, 2)

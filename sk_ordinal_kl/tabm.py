@@ -156,6 +156,11 @@ class TabMNet(nn.Module):
     arch_type : {"tabm", "tabm-mini", "tabm-packed"}, default="tabm"
         TabM variant (the ``tabm`` package's ``arch_type``).
 
+    Attributes
+    ----------
+    n_members : int
+        ``k``; an output head other than softmax gets one set of parameters per member.
+
     Examples
     --------
     >>> X = np.random.default_rng(0).normal(size=(50, 3)).astype(np.float32)
@@ -224,6 +229,7 @@ class TabMNet(nn.Module):
             start_scaling_init_chunks=None if tabm_init is None else chunks,
         )
         self.output = tabm.LinearEnsemble(int(d_block), int(num_classes), k=int(k))
+        self.n_members = int(k)  # read by the output heads: one set of parameters per member
 
     @classmethod
     def data_kwargs(

@@ -41,6 +41,7 @@ PUBLIC_MODULES = (
     "datasets",
     "preprocessing",
     "modules",
+    "heads",
     "batching",
 )
 

@@ -81,9 +81,16 @@ def test_stacked_member_starts_as_a_lone_mlp():
         torch.testing.assert_close(stacked.member(m)(x), lone(x))
 
 
-def test_member_ends_with_the_weights_of_a_separate_fit(ordinal_data):
+@pytest.mark.parametrize("head", ["softmax", "cumulative"])
+def test_member_ends_with_the_weights_of_a_separate_fit(ordinal_data, head):
     X, y = ordinal_data
-    common = {"max_epochs": 4, "batch_size": 32, "module__dropout": 0.0, "random_state": 0}
+    common = {
+        "max_epochs": 4,
+        "batch_size": 32,
+        "module__dropout": 0.0,
+        "random_state": 0,
+        "head": head,
+    }
     batched = OrdinalKLClassifier(
         module=StackedMLP,
         module__n_members=len(GRID),
@@ -92,20 +99,29 @@ def test_member_ends_with_the_weights_of_a_separate_fit(ordinal_data):
         criterion__sigmas=[s for _, s in GRID],
         **common,
     ).fit(X, y)
+    # With a head, module_ is (network, head); the head holds one set of thresholds per
+    # member, and member m's must end where the lone fit's end.
+    stacked = batched.module_ if head == "softmax" else batched.module_.network
     for m, (alpha, sigma) in enumerate(GRID):
         lone = OrdinalKLClassifier(alpha=alpha, sigma=sigma, **common).fit(X, y)
-        member = batched.module_.member(m).state_dict()
-        for name, value in lone.module_.state_dict().items():
+        network = lone.module_ if head == "softmax" else lone.module_.network
+        member = stacked.member(m).state_dict()
+        for name, value in network.state_dict().items():
             torch.testing.assert_close(member[name], value, rtol=1e-4, atol=1e-5)
+        if head != "softmax":
+            torch.testing.assert_close(
+                batched.module_.head.raw_thresholds[m], lone.module_.head.raw_thresholds
+            )
         # And not merely alike: another member's (α, σ) ended elsewhere.
-        other = batched.module_.member((m + 1) % len(GRID)).state_dict()
-        assert not torch.allclose(other["layers.0.weight"], lone.module_.layers[0].weight)
+        other = stacked.member((m + 1) % len(GRID)).state_dict()
+        assert not torch.allclose(other["layers.0.weight"], network.layers[0].weight)
 
 
-def test_scores_equal_grid_search_cv(ordinal_data):
+@pytest.mark.parametrize("head", ["softmax", "cumulative", "binomial"])
+def test_scores_equal_grid_search_cv(ordinal_data, head):
     X, y = ordinal_data
     template = OrdinalKLClassifier(
-        max_epochs=4, batch_size=32, module__dropout=0.0, random_state=0
+        max_epochs=4, batch_size=32, module__dropout=0.0, random_state=0, head=head
     )
     folds = StratifiedKFold(3)
     search = OrdinalKLClassifierCV(template, alphas=ALPHAS, sigmas=SIGMAS, cv=folds).fit(X, y)

@@ -60,6 +60,16 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
         OrdinalKLClassifier(random_state=0),
         # The TabM backbone: set up from the data inside fit, early stopping on (auto).
         OrdinalKLClassifier(module=SmallTabM, lr=0.01, max_epochs=30, random_state=0),
+        # Output heads: one score per row (per member for TabM) through learned thresholds.
+        OrdinalKLClassifier(head="cumulative", random_state=0),
+        OrdinalKLClassifier(
+            module=SmallTabM,
+            head="cumulative",
+            link="probit",
+            lr=0.01,
+            max_epochs=30,
+            random_state=0,
+        ),
         OrdinalKLClassifierCV(
             OrdinalKLClassifier(lr=0.01, max_epochs=20, random_state=0),
             alphas=(1.0,),
