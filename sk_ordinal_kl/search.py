@@ -3,10 +3,15 @@
 Data path::
 
     fit:  X, y -> ordinal classes (once, from all of y)
-          -> per fold: one net whose module is k = |alphas| x |sigmas| stacked MLPs
+          -> batched (the default MLP and criterion, no early stopping or callbacks):
+             per fold one net whose module is k = |alphas| x |sigmas| stacked MLPs
              (StackedMLP) and whose criterion gives member m its own (alpha_m, sigma_m)
              (GaussianKLGridCrossEntropy) -> member probabilities on the held-out rows
-             -> every decision rule of every member scored, no refit
+          -> otherwise (TabM, a module or criterion of the user's, early stopping,
+             callbacks, ...): per fold and candidate one clone of the estimator with
+             that (alpha, sigma) -> its probabilities on the held-out rows
+          -> every decision rule of every candidate scored from those probabilities,
+             no refit per rule
           -> best (alpha, sigma, rule) refitted alone on all rows
 
 The members share the batches (one shuffled order per epoch, the order a lone fit with
@@ -32,7 +37,6 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, indexable
-from skorch.callbacks import EarlyStopping
 
 from ._compat import Interval, safe_indexing, validate_parameter_constraints
 from ._meta import copy_input_attributes, require_y
@@ -45,6 +49,9 @@ from .metrics import neg_mse_class_index_scorer
 from .modules import StackedMLP, TabularMLP
 
 __all__ = ["OrdinalKLClassifierCV"]
+
+# module__* parameters of the default MLP that StackedMLP takes as well.
+_STACKED_MODULE_PARAMETERS = frozenset({"hidden_units", "dropout"})
 
 
 class _HeldOutPredictions(ClassifierMixin, BaseEstimator):
@@ -103,13 +110,49 @@ def _grid_net(estimator: OrdinalKLClassifier, candidates, classes) -> OrdinalKLC
 
 
 def _fit_fold(net, X, y, sample_weight, train, test):
-    """Fit the grid net on one fold; return the member probabilities on its held-out rows
-    and the fit's wall time."""
+    """Fit the grid net on one fold; return the member probabilities on its held-out rows,
+    ``(n_test, n_candidates, K)``, and the fit's wall time."""
     start = time.perf_counter()
     weight = None if sample_weight is None else safe_indexing(sample_weight, train)
     net.fit(safe_indexing(X, train), safe_indexing(y, train), sample_weight=weight)
     seconds = time.perf_counter() - start
     return net.predict_proba_members(safe_indexing(X, test)), seconds
+
+
+def _fit_candidate(net, X, y, sample_weight, train, test):
+    """Fit one candidate on one fold; return its probabilities on the held-out rows,
+    ``(n_test, K)`` in ordinal order, and the fit's wall time."""
+    start = time.perf_counter()
+    weight = None if sample_weight is None else safe_indexing(sample_weight, train)
+    net.fit(safe_indexing(X, train), safe_indexing(y, train), sample_weight=weight)
+    seconds = time.perf_counter() - start
+    return net.predict_proba_ordinal(safe_indexing(X, test)), seconds
+
+
+def _not_batchable(estimator: OrdinalKLClassifier) -> str | None:
+    """Why ``estimator``'s grid cannot be trained as one stacked network (None: it can).
+
+    The stacked grid is exact for the default MLP under ``GaussianKLCrossEntropy``
+    trained for a fixed number of epochs: each member gets the gradient a lone fit
+    would. Anything that acts on the whole network (a callback, early stopping on the
+    summed loss, a criterion or module the stacking does not know) would couple the
+    members, so it takes the fit-per-candidate path.
+    """
+    if not (estimator.module in (None, "mlp") or estimator.module is TabularMLP):
+        return f"module={estimator.module!r}"
+    if estimator.criterion is not GaussianKLCrossEntropy:
+        return f"criterion={estimator.criterion!r}"
+    if estimator.get_params_for("criterion"):
+        return "criterion__* parameters"
+    if set(estimator.get_params_for("module")) - _STACKED_MODULE_PARAMETERS:
+        return "module__* parameters the stacked MLP does not take"
+    if estimator._early_stopping() or estimator.train_split is not None:
+        return "early stopping or a validation split"
+    if estimator.callbacks not in (None, "disable") and len(estimator.callbacks) > 0:
+        return "callbacks"
+    if estimator.predict_nonlinearity != "auto":
+        return "predict_nonlinearity"
+    return None
 
 
 def _refits(search) -> bool:
@@ -124,28 +167,38 @@ def _refits(search) -> bool:
 
 class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
     """:class:`OrdinalKLClassifier` with α, σ and the decision rule chosen by cross-validation,
-    the whole grid trained as one batched network per fold.
+    the whole grid trained as one batched network per fold where the estimator allows it.
 
     ``GridSearchCV(OrdinalKLClassifier(), {"alpha": ..., "sigma": ..., "prediction":
-    ...})`` fits every (α, σ) candidate on every fold separately. Here each fold trains
-    one network holding all candidates as members (:class:`~sk_ordinal_kl.modules.StackedMLP`
-    with :class:`~sk_ordinal_kl.losses.GaussianKLGridCrossEntropy`): members have their
-    own weights, loss and gradient, and share only the batches. Every decision rule is
-    then scored on every member's held-out probabilities without refitting, and the best
-    (α, σ, rule) is refitted alone on all the data, as scikit-learn's ``*CV`` estimators
-    do (``LogisticRegressionCV``).
+    ...})`` fits every (α, σ, rule) candidate on every fold separately. Here every
+    decision rule is scored on the same held-out probabilities (the rule does not change
+    training), and the best (α, σ, rule) is refitted alone on all the data, as
+    scikit-learn's ``*CV`` estimators do (``LogisticRegressionCV``). How the (α, σ)
+    candidates are trained depends on the estimator, as ``RidgeCV`` takes its fast path
+    where it can (``batched_`` records which path ran):
+
+    * **batched** (the default MLP, ``GaussianKLCrossEntropy``, a fixed number of epochs):
+      each fold trains one network holding all candidates as members
+      (:class:`~sk_ordinal_kl.modules.StackedMLP` with
+      :class:`~sk_ordinal_kl.losses.GaussianKLGridCrossEntropy`): members have their own
+      weights, loss and gradient, and share only the batches;
+    * **one fit per candidate** (everything else: ``module="tabm"`` or a module of your
+      own, another criterion, early stopping or a validation split, callbacks,
+      ``criterion__*`` parameters, a custom ``predict_nonlinearity``): each fold fits
+      ``clone(estimator).set_params(alpha=α, sigma=σ)`` for every candidate, so
+      ``|alphas| x |sigmas|`` fits per fold instead of ``GridSearchCV``'s
+      ``|alphas| x |sigmas| x |predictions|``, with the same ``cv_results_`` layout and,
+      on a seeded run, the same scores.
 
     Parameters
     ----------
     estimator : OrdinalKLClassifier, default=None
-        Template for every fit (epochs, batch size, learning rate, ``module__hidden_units``,
-        ``random_state``, ...); None is ``OrdinalKLClassifier()``. Its network must be the
-        default MLP and its criterion the default ``GaussianKLCrossEntropy``, without
-        early stopping or a validation split (a member stopping on its own is not
-        supported); its ``alpha``, ``sigma`` and ``prediction`` are replaced by the
-        grid's. Its ``head`` and ``link`` are kept: with ``head="cumulative"`` each
-        member has thresholds of its own. Other set-ups raise a ``ValueError``: use
-        ``GridSearchCV`` for them.
+        Template for every fit (epochs, batch size, learning rate, ``module``,
+        ``criterion``, early stopping, ``random_state``, ...); None is
+        ``OrdinalKLClassifier()``. Its ``alpha``, ``sigma`` and ``prediction`` are
+        replaced by the grid's (a criterion without ``alpha`` or ``sigma`` ignores them,
+        as it does in ``GridSearchCV``). Its ``head`` and ``link`` are kept: batched with
+        ``head="cumulative"``, each member has thresholds of its own.
     alphas : sequence of float, default=(0.5, 1, 2)
         KL weights to try (>= 0).
     sigmas : sequence of float, default=(0.5, 1, 2)
@@ -161,7 +214,8 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         Refit the best candidate alone on all rows (``best_estimator_``); False keeps only
         the search results (no ``predict``).
     n_jobs : int, default=None
-        Folds fitted in parallel (joblib).
+        Fits run in parallel (joblib): the folds when batched, every (fold, candidate)
+        pair otherwise.
 
     Attributes
     ----------
@@ -177,8 +231,12 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         One entry per (α, σ, rule): ``params``, ``param_alpha``, ``param_sigma``,
         ``param_prediction``, ``split{i}_test_score``, ``mean_test_score``,
         ``std_test_score``, ``rank_test_score`` (``pandas.DataFrame(cv_results_)`` works).
+    batched_ : bool
+        Whether the grid was trained as one stacked network per fold (True) or one fit
+        per candidate and fold (False).
     fold_fit_times_ : list of float
-        Wall time of each fold's grid fit, in seconds.
+        Wall time of each fold's fits (the stacked network, or the sum of the
+        candidates' fits), in seconds.
     classes_ : ndarray of shape (K,)
         Sorted class labels (``predict_proba`` columns).
     ordinal_classes_ : ndarray of shape (K,)
@@ -237,25 +295,9 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------ checks
     def _template(self) -> OrdinalKLClassifier:
         estimator = OrdinalKLClassifier() if self.estimator is None else self.estimator
-        if not (estimator.module in (None, "mlp") or estimator.module is TabularMLP):
-            raise ValueError(
-                "OrdinalKLClassifierCV trains the default MLP as a batched grid; got "
-                f"module={estimator.module!r}. Use GridSearchCV for other networks."
-            )
-        if estimator.criterion is not GaussianKLCrossEntropy:
-            raise ValueError(
-                "OrdinalKLClassifierCV trains the grid of GaussianKLCrossEntropy (CE + alpha "
-                f"KL); got criterion={estimator.criterion!r}. Use GridSearchCV for other "
-                "criteria."
-            )
-        callbacks = estimator.callbacks if isinstance(estimator.callbacks, list | tuple) else ()
-        stops = any(isinstance(cb, EarlyStopping) for cb in callbacks)
-        if estimator.early_stopping is True or estimator.train_split is not None or stops:
-            raise ValueError(
-                "OrdinalKLClassifierCV does not support early stopping or a validation "
-                "split (early_stopping=True, train_split, an EarlyStopping callback): each "
-                "member would need to stop on its own. Use a fixed max_epochs."
-            )
+        # The estimator's own parameters are checked before any training, as each fit
+        # would (alpha and sigma come from the grid, checked by _candidates).
+        estimator._check_params()
         return estimator
 
     def _candidates(self) -> list[tuple[float, float]]:
@@ -321,13 +363,17 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         scorer = check_scoring(template, scoring=self.scoring)
         cv = check_cv(self.cv, labels, classifier=True)
         folds = list(cv.split(X, labels, groups))
-        net = _grid_net(template, candidates, ordinal)
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_fold)(clone(net), X, labels, sample_weight, train, test)
-            for train, test in folds
-        )
+        self.batched_ = _not_batchable(template) is None
+        if self.batched_:
+            probas, self.fold_fit_times_ = self._fit_batched(
+                template, candidates, ordinal, X, labels, sample_weight, folds
+            )
+        else:
+            probas, self.fold_fit_times_ = self._fit_each(
+                template, candidates, ordinal, X, labels, sample_weight, folds
+            )
         scores = np.empty((len(candidates) * len(rules), len(folds)))
-        for split, ((proba, _), (_, test)) in enumerate(zip(fitted, folds, strict=True)):
+        for split, (proba, (_, test)) in enumerate(zip(probas, folds, strict=True)):
             X_test, y_test = safe_indexing(X, test), labels[test]
             weight = {} if sample_weight is None else {"sample_weight": sample_weight[test]}
             for m in range(len(candidates)):
@@ -335,7 +381,6 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
                     view = _HeldOutPredictions(proba[:, m], encoding, rule)
                     scores[m * len(rules) + r, split] = scorer(view, X_test, y_test, **weight)
         self._store_results(candidates, rules, scores)
-        self.fold_fit_times_ = [seconds for _, seconds in fitted]
         self.n_splits_ = len(folds)
         self._encoding_ = encoding
         if self.refit:
@@ -343,6 +388,33 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
             self.best_estimator_ = best.fit(X, y, sample_weight=sample_weight)
             copy_input_attributes(self, self.best_estimator_)
         return self
+
+    def _fit_batched(self, template, candidates, ordinal, X, labels, sample_weight, folds):
+        """One stacked network per fold: held-out member probabilities
+        ``(n_test, n_candidates, K)`` per fold, and each fold's fit time."""
+        net = _grid_net(template, candidates, ordinal)
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_fold)(clone(net), X, labels, sample_weight, train, test)
+            for train, test in folds
+        )
+        return [proba for proba, _ in fitted], [seconds for _, seconds in fitted]
+
+    def _fit_each(self, template, candidates, ordinal, X, labels, sample_weight, folds):
+        """One fit per (fold, candidate), as ``GridSearchCV`` fits them (minus the rules):
+        the same held-out probabilities, stacked per fold as the batched path's."""
+        nets = [
+            clone(template).set_params(alpha=alpha, sigma=sigma, classes=ordinal)
+            for alpha, sigma in candidates
+        ]
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_candidate)(clone(net), X, labels, sample_weight, train, test)
+            for train, test in folds
+            for net in nets
+        )
+        n = len(candidates)
+        per_fold = [fitted[i * n : (i + 1) * n] for i in range(len(folds))]
+        probas = [np.stack([proba for proba, _ in fold], axis=1) for fold in per_fold]
+        return probas, [sum(seconds for _, seconds in fold) for fold in per_fold]
 
     def _store_results(self, candidates, rules, scores: np.ndarray) -> None:
         params = [

@@ -15,6 +15,7 @@ from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
 from sk_ordinal_kl import OrdinalKLClassifier, OrdinalKLClassifierCV
+from sk_ordinal_kl.callbacks import SigmaSchedule
 from sk_ordinal_kl.losses import DLDLv2Loss, GaussianKLCrossEntropy, GaussianKLGridCrossEntropy
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer
 from sk_ordinal_kl.modules import StackedMLP, TabularMLP
@@ -117,6 +118,29 @@ def test_member_ends_with_the_weights_of_a_separate_fit(ordinal_data, head):
         assert not torch.allclose(other["layers.0.weight"], network.layers[0].weight)
 
 
+def _assert_same_search(search, template, X, y, folds, alphas=ALPHAS, sigmas=SIGMAS):
+    """``search``'s scores, selection and refit equal ``GridSearchCV``'s over the same grid
+    (every rule a separate candidate there)."""
+    rules = ["argmax", "median", "mean"]
+    reference = GridSearchCV(
+        template,
+        {"alpha": list(alphas), "sigma": list(sigmas), "prediction": rules},
+        cv=folds,
+        scoring=neg_mse_class_index_scorer,
+    ).fit(X, y)
+    ours = pd.DataFrame(search.cv_results_)
+    theirs = pd.DataFrame(reference.cv_results_)
+    merged = ours.merge(theirs, on=["param_alpha", "param_sigma", "param_prediction"])
+    assert len(merged) == len(ours) == len(alphas) * len(sigmas) * len(rules)
+    for split in range(folds.get_n_splits()):
+        np.testing.assert_allclose(
+            merged[f"split{split}_test_score_x"], merged[f"split{split}_test_score_y"]
+        )
+    np.testing.assert_array_equal(merged["rank_test_score_x"], merged["rank_test_score_y"])
+    assert search.best_params_ == reference.best_params_
+    np.testing.assert_allclose(search.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
+
+
 @pytest.mark.parametrize("head", ["softmax", "cumulative", "binomial"])
 def test_scores_equal_grid_search_cv(ordinal_data, head):
     X, y = ordinal_data
@@ -125,22 +149,82 @@ def test_scores_equal_grid_search_cv(ordinal_data, head):
     )
     folds = StratifiedKFold(3)
     search = OrdinalKLClassifierCV(template, alphas=ALPHAS, sigmas=SIGMAS, cv=folds).fit(X, y)
-    reference = GridSearchCV(
-        template,
-        {"alpha": list(ALPHAS), "sigma": list(SIGMAS), "prediction": ["argmax", "median", "mean"]},
-        cv=folds,
-        scoring=neg_mse_class_index_scorer,
-    ).fit(X, y)
-    ours = pd.DataFrame(search.cv_results_)
-    theirs = pd.DataFrame(reference.cv_results_)
-    merged = ours.merge(theirs, on=["param_alpha", "param_sigma", "param_prediction"])
-    assert len(merged) == len(ALPHAS) * len(SIGMAS) * 3
-    for split in range(3):
-        np.testing.assert_allclose(
-            merged[f"split{split}_test_score_x"], merged[f"split{split}_test_score_y"]
+    assert search.batched_
+    _assert_same_search(search, template, X, y, folds)
+
+
+# Estimators the stacked grid does not cover: each candidate is fitted on its own.
+_FALLBACKS = {
+    "tabm": {
+        "module": "tabm",
+        "module__k": 2,
+        "module__d_block": 8,
+        "max_epochs": 4,
+        "n_iter_no_change": 2,  # early stopping is on for TabM by default
+    },
+    "criterion": {"criterion": DLDLv2Loss, "max_epochs": 3, "module__dropout": 0.0},
+    "early_stopping": {
+        "early_stopping": True,
+        "n_iter_no_change": 1,
+        "max_epochs": 6,
+        "module__dropout": 0.0,
+    },
+    "callback": {"callbacks": [SigmaSchedule(factor=0.8)], "max_epochs": 3},
+    "tabm_cumulative": {
+        "module": "tabm",
+        "module__k": 2,
+        "module__d_block": 8,
+        "head": "cumulative",
+        "max_epochs": 3,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(_FALLBACKS))
+def test_fallback_scores_equal_grid_search_cv(ordinal_data, name):
+    X, y = ordinal_data
+    template = OrdinalKLClassifier(batch_size=32, random_state=0, **_FALLBACKS[name])
+    folds = StratifiedKFold(3)
+    search = OrdinalKLClassifierCV(template, alphas=ALPHAS, sigmas=(1.0,), cv=folds).fit(X, y)
+    assert not search.batched_
+    assert len(search.fold_fit_times_) == 3
+    _assert_same_search(search, template, X, y, folds, sigmas=(1.0,))
+    # Not trivially equal: the candidates' held-out scores differ from one another.
+    assert np.ptp(search.cv_results_["split0_test_score"]) > 0
+    # The refit is the template's own estimator, not a stacked grid.
+    best = search.best_estimator_
+    assert best.module == template.module and best.criterion is template.criterion
+    assert not isinstance(best.module_, StackedMLP)
+
+
+@pytest.mark.parametrize(
+    ("params", "batched"),
+    [
+        ({}, True),
+        ({"module": "mlp", "module__hidden_units": (8,)}, True),
+        ({"callbacks": "disable"}, True),
+        ({"module": "tabm"}, False),
+        ({"module": TabularMLP, "early_stopping": True}, False),
+        ({"criterion": GaussianKLCrossEntropy, "criterion__reduction": "sum"}, False),
+        ({"train_split": ValidSplit(5)}, False),
+        ({"callbacks": [EarlyStopping(monitor="train_loss", patience=1)]}, False),
+        ({"module": StackedMLP, "module__n_members": 2}, False),
+        ({"predict_nonlinearity": None}, False),
+    ],
+)
+def test_which_path_runs(ordinal_data, params, batched):
+    X, y = ordinal_data
+    template = OrdinalKLClassifier(max_epochs=1, random_state=0, **params)
+    if params.get("module") is StackedMLP:  # a stacked module needs a grid criterion
+        template.set_params(
+            criterion=GaussianKLGridCrossEntropy,
+            criterion__alphas=[1.0, 1.0],
+            criterion__sigmas=[1.0, 1.0],
         )
-    assert search.best_params_ == reference.best_params_
-    np.testing.assert_allclose(search.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
+    search = OrdinalKLClassifierCV(
+        template, alphas=(1.0,), sigmas=(1.0,), predictions=("mean",), cv=2, refit=False
+    ).fit(X, y)
+    assert search.batched_ is batched
 
 
 # ------------------------------------------------------------- the estimator
@@ -210,24 +294,25 @@ def test_sample_weight_reaches_every_fit(ordinal_data):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"estimator": OrdinalKLClassifier(module="tabm")}, "default MLP"),
-        ({"estimator": OrdinalKLClassifier(criterion=DLDLv2Loss)}, "criterion"),
-        ({"estimator": OrdinalKLClassifier(early_stopping=True)}, "early stopping"),
-        ({"estimator": OrdinalKLClassifier(train_split=ValidSplit(5))}, "train_split"),
-        (
-            {"estimator": OrdinalKLClassifier(callbacks=[EarlyStopping(patience=1)])},
-            "EarlyStopping",
-        ),
         ({"n_jobs": 0}, "n_jobs"),
         ({"alphas": ()}, "alphas must hold"),
         ({"alphas": (-1.0,)}, "alpha"),
         ({"sigmas": (0.0,)}, "sigma"),
         ({"predictions": ("mode",)}, "predictions"),
         ({"cv": "three"}, "cv"),
+        ({"estimator": OrdinalKLClassifier(lr=-1.0)}, "lr"),
+        ({"estimator": OrdinalKLClassifier(module="tabm", n_iter_no_change=0)}, "n_iter"),
+        ({"estimator": OrdinalKLClassifier(module="tabm"), "alphas": (-1.0,)}, "alpha"),
+        ({"estimator": OrdinalKLClassifier(criterion=DLDLv2Loss), "sigmas": ()}, "sigmas"),
     ],
 )
-def test_bad_parameters_raise_before_training(ordinal_data, params, message):
+def test_bad_parameters_raise_before_training(ordinal_data, params, message, monkeypatch):
     X, y = ordinal_data
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a fit started before the parameters were checked")
+
+    monkeypatch.setattr(OrdinalKLClassifier, "fit", no_training)
     with pytest.raises(ValueError, match=message):
         OrdinalKLClassifierCV(**params).fit(X, y)
 
