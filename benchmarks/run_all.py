@@ -35,6 +35,7 @@ SCRIPTS = {
     "compile": "bench_compile.py",
     "grid_search": "bench_grid_search.py",
     "tabm_fit": "bench_tabm_fit.py",
+    "tabm_vs_boosting": "bench_tabm_vs_boosting.py",
 }
 
 # Options beyond the common ones: the MLPClassifier comparison also reports the test MSE

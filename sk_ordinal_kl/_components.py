@@ -20,6 +20,7 @@ import torch
 from torch.utils.data import Dataset
 
 from . import _compat
+from ._auto import resolve_lr
 from .heads import NetworkWithHead, make_head
 from .modules import StackedMLP, TabularMLP
 from .tabm import TabMNet
@@ -160,7 +161,8 @@ class ComponentsMixin:
     def get_params_for_optimizer(self, prefix, named_parameters):
         """Positional and keyword arguments of the optimizer ``prefix`` (skorch's).
 
-        Adds ``fused=True`` for ``torch.optim.Adam`` / ``AdamW`` when no
+        Resolves ``lr="auto"`` (see :mod:`sk_ordinal_kl._auto`) and adds
+        ``fused=True`` for ``torch.optim.Adam`` / ``AdamW`` when no
         implementation option is given and torch's fused kernel takes every parameter.
 
         Parameters
@@ -179,6 +181,11 @@ class ComponentsMixin:
         """
         named_parameters = list(named_parameters)
         args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        if kwargs.get("lr") == "auto":  # skorch's default: the estimator's lr
+            tabm = is_tabm(self._module_class())
+            kwargs["lr"] = resolve_lr("auto", tabm=tabm, batch_size=self._batch_size())
+        if prefix == "optimizer":
+            self.lr_ = kwargs.get("lr")
         chosen = set(kwargs).union(*(group.keys() for group in args[0]))
         if (
             prefix == "optimizer"

@@ -37,6 +37,7 @@ from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
 
 from . import _compat
+from ._auto import resolve_batch_size, resolve_lr
 from ._compat import Interval, Options, StrOptions, validate_parameter_constraints
 from ._components import MODULES, ComponentsMixin, is_tabm, module_kwargs_from_data
 from ._inputs import validate_X
@@ -178,6 +179,19 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         a floating-point tensor on a device with fused kernels; ``optimizer__fused``,
         ``optimizer__foreach``, ``optimizer__capturable`` or
         ``optimizer__differentiable`` keep torch's choice as given.
+    lr : float or "auto", default="auto"
+        Learning rate of the optimizer (``optimizer__lr`` wins). ``"auto"``: ``1e-3``,
+        and for ``module="tabm"`` ``3e-3 * (batch_size_ / 64) ** 0.25`` (``3e-3`` on
+        batches of 64, ``5e-3`` on 512). The value used is ``lr_``.
+    batch_size : int or "auto", default="auto"
+        Rows per training batch, and per batch when predicting; ``-1`` takes all rows
+        at once. ``"auto"``: 64 for the MLP and any network but TabM; for
+        ``module="tabm"``, 64 below 3,000 rows passed to ``fit``, then doubling with the
+        rows (128 from 3,000, 256 from 6,000, 512 from 12,000, 1,024 from 24,000), which
+        keeps an epoch at some 25 to 50 steps: a TabM step costs a fixed few
+        milliseconds on top of its arithmetic, so small batches on many rows spend
+        most of the time on that. Resolved at every fresh ``fit`` (and the first
+        ``partial_fit``) from its rows; the value used is ``batch_size_``.
     iterator_train, iterator_valid : class, default=ArrayBatchLoader
         Batch iterators. :class:`~sk_ordinal_kl.batching.ArrayBatchLoader` slices whole
         tensors per batch (several times faster than a per-row ``DataLoader`` on
@@ -214,6 +228,11 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         Column names, when ``X`` was a DataFrame with string column names.
     random_seed_ : int or None
         Seed drawn from ``random_state`` for the first training call.
+    lr_ : float
+        The learning rate the optimizer was built with (``lr`` with ``"auto"``
+        resolved, or ``optimizer__lr``).
+    batch_size_ : int
+        The training batch size (``batch_size`` with ``"auto"`` resolved).
     module_, criterion_, optimizer_, history_ : skorch's fitted components.
 
     See Also
@@ -260,9 +279,13 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "criterion": [callable],
         "optimizer": [callable],
-        "lr": [Interval(Real, 0, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Integral, {-1}),
+            StrOptions({"auto"}),
+        ],
         "iterator_train": [callable],
         "iterator_valid": [callable],
         "dataset": [callable],
@@ -295,9 +318,9 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         n_iter_no_change: int = 10,
         criterion=GaussianKLCrossEntropy,
         optimizer=torch.optim.AdamW,
-        lr: float = 1e-3,
+        lr: float | str = "auto",
         max_epochs: int = 100,
-        batch_size: int = 64,
+        batch_size: int | str = "auto",
         iterator_train=ArrayBatchLoader,
         iterator_valid=ArrayBatchLoader,
         dataset=SkorchDataset,
@@ -390,6 +413,13 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             # The head is part of module_: rebuild it (with fresh weights) as skorch
             # does on set_params(module=...).
             params["module"] = self.module
+        if self.initialized_ and params.get("lr") == "auto":
+            # skorch hands lr straight to the built optimizer: give it the value.
+            tabm = is_tabm(self._module_class())
+            params["lr"] = resolve_lr("auto", tabm=tabm, batch_size=self._batch_size())
+            super().set_params(**params)
+            self.lr = "auto"
+            return self
         return super().set_params(**params)
 
     # ------------------------------------------------------------------ labels
@@ -478,6 +508,11 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         return torch_threads(self.num_threads, self.device, two_d_module=self._two_d_module())
 
     def _train(self, X, targets, *, reset: bool, entry_point: str, fit_params):
+        if reset or self.batch_size != "auto" or not hasattr(self, "batch_size_"):
+            index = targets["index"] if isinstance(targets, Mapping) else targets
+            self.batch_size_ = resolve_batch_size(
+                self.batch_size, tabm=is_tabm(self._module_class()), n_rows=len(index)
+            )
         with seeded(self, reset), self._torch_threads():
             if reset:
                 self._module_data_ = module_kwargs_from_data(
@@ -646,16 +681,22 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         iterator : iterable of (X_batch, y_batch)
             The batch iterator.
         """
-        if not training:
-            return super().get_iterator(dataset, training=False)
-        kwargs = {
-            "shuffle": True,
-            "batch_size": self.batch_size,
-            **self.get_params_for("iterator_train"),
-        }
+        if training:
+            iterator = self.iterator_train
+            kwargs = {"shuffle": True, **self.get_params_for("iterator_train")}
+        else:
+            iterator = self.iterator_valid
+            kwargs = self.get_params_for("iterator_valid")
+        kwargs.setdefault("batch_size", self._batch_size())
         if kwargs["batch_size"] == -1:
             kwargs["batch_size"] = len(dataset)
-        return self.iterator_train(dataset, **kwargs)
+        return iterator(dataset, **kwargs)
+
+    def _batch_size(self) -> int:
+        """The batch size in use: ``batch_size_`` once a training call resolved it."""
+        if self.batch_size != "auto":
+            return self.batch_size
+        return getattr(self, "batch_size_", resolve_batch_size("auto", tabm=False, n_rows=0))
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """Training and validation datasets; a stratified split only if asked for.

@@ -349,3 +349,40 @@ def test_early_stopping_auto_is_on_for_a_tabm_instance(ordinal_data):
     net = TabMNet(**kwargs, num_classes=4, k=2, d_block=8)
     clf = OrdinalKLClassifier(module=net, max_epochs=2, classes=[0, 1, 2, 3]).fit(X, y)
     assert "valid_loss" in clf.history[-1]
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.5])
+def test_tabm_forward_is_the_packages_forward(dropout):
+    # TabMNet computes the "tabm" backbone in fewer ops (the first block's k scaled
+    # weights in one product, addcmul): outputs and every parameter's gradient must be
+    # those of the tabm package's own modules on the same parameters.
+    generator = torch.Generator().manual_seed(0)
+    X = torch.randn(40, 6, generator=generator, dtype=torch.float64)
+    net = TabMNet(**TabMNet.data_kwargs(X.numpy(), None, n_bins=5), num_classes=3, k=3)
+    net = net.double()
+    with torch.no_grad():  # adapters away from their initial ones and signs
+        for name, parameter in net.named_parameters():
+            if name.endswith((".r", ".s", ".bias")):
+                parameter.copy_(torch.randn(parameter.shape, generator=generator))
+    for block in net.backbone.blocks:
+        block[2].p = dropout
+    assert net._batch_ensemble
+
+    def run(fast: bool):
+        net._batch_ensemble = fast
+        net.zero_grad()
+        torch.manual_seed(1)  # the same dropout masks on both paths
+        out = net(X)
+        (out * torch.linspace(-1, 1, out.numel(), dtype=out.dtype).view(out.shape)).sum().backward()
+        return out.detach(), {n: p.grad.clone() for n, p in net.named_parameters()}
+
+    fast_out, fast_grads = run(True)
+    reference_out, reference_grads = run(False)
+    torch.testing.assert_close(fast_out, reference_out)
+    assert fast_grads.keys() == reference_grads.keys()
+    for name in reference_grads:
+        torch.testing.assert_close(fast_grads[name], reference_grads[name], msg=name)
+    # tabm-mini has no per-block adapters: it keeps the package's forward.
+    mini = TabMNet(**TabMNet.data_kwargs(X.numpy(), None, n_bins=5), num_classes=3,
+                   arch_type="tabm-mini")  # fmt: skip
+    assert not mini._batch_ensemble

@@ -16,9 +16,7 @@ from sk_ordinal_kl._skorch_docs import (
 
 # Parameters OrdinalKLClassifier passes on to skorch unchanged (documented by skorch).
 INHERITED = (
-    "lr",
     "max_epochs",
-    "batch_size",
     "dataset",
     "callbacks",
     "warm_start",
@@ -74,13 +72,16 @@ def test_inherited_parameters_are_skorchs_text_with_our_defaults():
         shown = "skorch.dataset.Dataset" if name == "dataset" else repr(default)
         assert kind.endswith(f", default={shown}"), (name, kind)
     # skorch's own defaults differ for these; the docstring must show ours.
-    assert ours["lr"][0] == "float, default=0.001"
     assert ours["verbose"][0] == "int, default=0"
     assert ours["dataset"][0] == "torch Dataset, default=skorch.dataset.Dataset"
 
 
 def test_own_parameters_keep_their_own_text():
     ours = parameter_entries(OrdinalKLClassifier.__doc__)
+    # lr and batch_size resolve "auto" per network: documented here, not by skorch.
+    assert ours["lr"][0] == 'float or "auto", default="auto"'
+    assert ours["batch_size"][0] == 'int or "auto", default="auto"'
+    assert "TabM" in " ".join(ours["batch_size"][1])
     assert ours["train_split"][0] == "callable or None, default=None"
     assert any("early_stopping" in line for line in ours["train_split"][1])
     assert "iterator_train, iterator_valid" in ours

@@ -360,7 +360,7 @@ METHODS: dict[str, MethodSpec] = {
     ),
     "tabm_rule": MethodSpec(
         tabm_method,
-        "TabM (k=8) + piecewise-linear embeddings + CE (alpha=0), early stopping, "
+        "TabM (k=4) + piecewise-linear embeddings + CE (alpha=0), early stopping, "
         "decision rule tuned",
         ("tabm", "rtdl_num_embeddings"),
         grid=_ce_grid,
@@ -370,7 +370,7 @@ METHODS: dict[str, MethodSpec] = {
     ),
     "tabm_kl_rule": MethodSpec(
         tabm_method,
-        "TabM (k=8) + piecewise-linear embeddings + CE+KL, early stopping, "
+        "TabM (k=4) + piecewise-linear embeddings + CE+KL, early stopping, "
         "alpha x decision rule tuned",
         ("tabm", "rtdl_num_embeddings"),
         grid=_peer_grid("tabm_kl"),
