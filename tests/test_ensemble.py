@@ -219,6 +219,51 @@ def test_tabm_bins_come_from_the_training_rows(ordinal_data):
         assert edges[-1] == pytest.approx(X[:120, j].max(), rel=1e-6)
 
 
+def _assert_encodes_with_bins_of(module, rows, n_bins):
+    """``module``'s piecewise-linear encoding is the one of the quantile bins of
+    ``rows``' columns with at least 3 distinct values, as computed by
+    ``rtdl_num_embeddings`` itself (not through TabMNet)."""
+    import rtdl_num_embeddings
+
+    embedded = [j for j in range(rows.shape[1]) if np.unique(rows[:, j]).size >= 3]
+    np.testing.assert_array_equal(module.embedded_columns.numpy(), embedded)
+    values = torch.as_tensor(rows[:, embedded], dtype=torch.float32)
+    expected = rtdl_num_embeddings.PiecewiseLinearEncoding(
+        rtdl_num_embeddings.compute_bins(values, n_bins=n_bins)
+    ).impl
+    got = module.embeddings.impl
+    for name in ("weight", "bias"):
+        torch.testing.assert_close(getattr(got, name), getattr(expected, name))
+    # And so the same encoding of the training rows.
+    torch.testing.assert_close(got(values), expected(values))
+
+
+def test_tabm_bins_are_those_of_the_embedded_columns(ordinal_data):
+    X, y = ordinal_data
+    X = X.copy()
+    X[:, 0] = X[:, 0] > 0  # column 0 binary: passes through, the embedded ones are 1..4
+    clf = OrdinalKLClassifier(module="tabm", max_epochs=1, random_state=0, **SMALL_TABM)
+    clf.fit(X[:120], y[:120])
+    _assert_encodes_with_bins_of(clf.module_, X[:120], n_bins=4)
+
+
+def test_a_refit_on_other_rows_sets_the_module_up_from_them(ordinal_data):
+    X, y = ordinal_data
+    X = X.copy()
+    X[120:, 2] *= 3.0  # other rows, other quantiles
+    clf = OrdinalKLClassifier(module="tabm", max_epochs=1, random_state=0, **SMALL_TABM)
+    clf.fit(X[:120], y[:120])
+    _assert_encodes_with_bins_of(clf.module_, X[:120], n_bins=4)
+    clf.fit(X[120:], y[120:])
+    _assert_encodes_with_bins_of(clf.module_, X[120:], n_bins=4)
+    # Any module's data_kwargs, with no module__ value to hide what it derived.
+    net = OrdinalKLClassifier(module=RecordingNet, max_epochs=1)
+    net.fit(X[:100], y[:100])
+    net.fit(X[100:160], y[100:160])
+    assert net.module_.n_rows == 60
+    assert net.module_.column_max == pytest.approx(X[100:160, 0].max(), rel=1e-6)
+
+
 @pytest.fixture
 def mixed_table():
     rng = np.random.default_rng(1)
