@@ -348,6 +348,21 @@ def test_early_stopping_with_a_class_of_one_sample(ordinal_data):
     assert strata[0] == strata[np.flatnonzero(y == 3)[0]]
 
 
+def test_early_stopping_fits_40_rows_of_8_classes():
+    """A validation split of 4 rows (10 % of 40) cannot hold 8 strata: the classes are
+    merged with their neighbours until the smaller part, not only the training part,
+    has a row for each stratum (scikit-learn's stratified split raises otherwise)."""
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(8), 5)
+    X = rng.normal(size=(40, 3)) + y[:, None]
+    clf = OrdinalKLClassifier(early_stopping=True, max_epochs=2, random_state=0).fit(X, y)
+    assert list(clf.classes_) == list(range(8))
+    assert "valid_loss" in clf.history[-1]
+    _, valid = clf.get_split_datasets(X.astype(np.float32), y)
+    assert len(valid) == 4
+    assert np.unique(validation_strata(y, 0.1)).size <= 4
+
+
 def test_early_stopping_auto_is_on_for_tabm_only(ordinal_data):
     X, y = ordinal_data
     with warnings.catch_warnings():
