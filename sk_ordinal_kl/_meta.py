@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.metrics import accuracy_score
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.metaestimators import available_if
@@ -28,6 +29,7 @@ from .labels import (
     _as_1d_object,
     _ordered_categories,
     _proba_in_order,
+    check_labels,
     format_labels,
     wrapped_ordinal_classes,
 )
@@ -175,8 +177,13 @@ class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         score : float
         """
         check_is_fitted(self, self._fitted_attribute)
-        self._check_labels_known(np.asarray(y), self.ordinal_classes_, "y")
-        return super().score(X, y, sample_weight=sample_weight)
+        labels = check_labels(y)
+        self._check_labels_known(labels, self.ordinal_classes_, "y")
+        # On the ordinal indices: the same accuracy, also for float labels (which
+        # scikit-learn's accuracy_score takes for a regression target).
+        truth = self._encoding_.encode(labels)
+        guess = self._encoding_.encode(np.asarray(self.predict(X)), name="the predictions")
+        return float(accuracy_score(truth, guess, sample_weight=sample_weight))
 
     # ---------------------------------------------------------------- routing
     def get_metadata_routing(self) -> MetadataRouter:

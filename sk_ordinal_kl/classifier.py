@@ -27,7 +27,6 @@ from typing import ClassVar
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
@@ -60,6 +59,7 @@ from .decision import PREDICTION_RULES
 from .labels import (
     ClassOrderWarning,
     OrdinalEncoding,
+    check_label_type,
     check_labels,
     format_labels,
     resolve_ordinal_classes,
@@ -113,7 +113,10 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         values of ``y``; string labels without a given order raise a
         :class:`ClassOrderWarning` naming the order used. Distances are measured on the
         index in this order: for integer labels with gaps (ages 1..116 without 95) pass
-        the full range to keep index distance equal to value distance.
+        the full range to keep index distance equal to value distance. Float labels that
+        are not whole numbers (``0.5, 1.5, ...``) are classes only when an order lists
+        them (this parameter or an ordered Categorical); without one scikit-learn reads
+        them as a regression target and ``fit`` raises, saying so.
     prediction : {"argmax", "median", "mean"}, default="argmax"
         Decision rule of :meth:`predict`: mode (accuracy), median (absolute error) or
         rounded mean (squared error) of the probabilities over ordinal indices.
@@ -422,9 +425,9 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         labels = check_labels(y_raw)
         X = self._validate_X(X, reset=reset)
         check_rows(X, labels)
-        check_classification_targets(labels)
         if reset:
             given = self.classes if self.classes is not None else classes
+            check_label_type(labels, y_raw, given)
             self._encoding_ = OrdinalEncoding(resolve_ordinal_classes(y_raw, given, stacklevel=4))
         else:
             check_classes_kept(self.classes, self._encoding_)
@@ -494,8 +497,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             ``(x, label)`` pairs or a skorch ``SliceDataset`` for a module that takes
             them.
         y : array-like of shape (n_samples,) or None
-            Class labels (ints, strings, booleans, or a pandas ordered Categorical);
-            None when ``X`` is a Dataset that yields them.
+            Class labels (ints, strings, booleans, floats listed in ``classes``, or a
+            pandas ordered Categorical); None when ``X`` is a Dataset that yields them.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples in the loss (weighted mean), multiplied
             with ``class_weight``.

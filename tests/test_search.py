@@ -131,9 +131,7 @@ ORDER = ["low", "mid", "high", "top"]  # sorted, they read high < low < mid < to
 
 
 @pytest.mark.parametrize("scoring", [neg_mse_class_index_scorer, "neg_log_loss"])
-def test_scores_equal_grid_search_cv_when_sorted_and_ordinal_orders_differ(
-    ordinal_data, scoring
-):
+def test_scores_equal_grid_search_cv_when_sorted_and_ordinal_orders_differ(ordinal_data, scoring):
     """String labels whose sorted order is not their ordinal order: the fold nets must
     train on the ordinal order (the MSE on the class index tells), and the held-out
     probabilities reach a scorer in ``classes_`` (sorted) columns (the log-loss tells,

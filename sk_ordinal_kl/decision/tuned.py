@@ -327,6 +327,9 @@ class TunedOrdinalDecisionCV(OrdinalMetaClassifier):
         return decisions
 
     def _splits(self, X, y, groups) -> list:
+        # The splitter sees each label's rank among the sorted labels: the folds of the
+        # labels themselves, stratified also for float labels (continuous to scikit-learn).
+        y = np.unique(y, return_inverse=True)[1].reshape(-1)
         if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
             if groups is not None:
                 raise ValueError(
