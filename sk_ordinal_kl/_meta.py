@@ -155,8 +155,8 @@ class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ordinal = wrapped_ordinal_classes(estimator, self.classes, y)
         if labels is not None:
             self._check_labels_known(labels, ordinal, name)
-        self.ordinal_classes_ = ordinal
         self._encoding_ = OrdinalEncoding(ordinal)
+        self.ordinal_classes_ = self._encoding_.ordinal_classes  # the dtype of classes_
         self.classes_ = self._encoding_.classes
 
     def score(self, X, y, sample_weight=None) -> float:

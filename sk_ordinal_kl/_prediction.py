@@ -156,7 +156,7 @@ class PredictionMixin:
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+            Labels from ``classes_``, with its dtype (object for string labels).
         """
         check_is_fitted(self)
         validate_parameter_constraints(

@@ -181,7 +181,11 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
     Attributes
     ----------
     classes_ : ndarray of shape (K,)
-        Class labels, sorted; column order of :meth:`predict_proba`.
+        Class labels, sorted; column order of :meth:`predict_proba`. Its dtype is that
+        of the labels, with one rule for strings: they are held as an object array
+        (Python ``str``) whether they came as a list, a NumPy unicode array, an object
+        array or pandas categories. :meth:`predict` returns labels of this dtype
+        (numbers keep theirs: ``classes=[0.5, 1.5]`` predicts float64).
     ordinal_classes_ : ndarray of shape (K,)
         Class labels in ordinal order; index ``k`` of the loss, the decision rules,
         :meth:`predict_proba_ordinal` and the ordinal metrics is

@@ -479,3 +479,25 @@ def test_meta_estimators_take_float_labels_as_the_estimator_does(three_class_spl
     )
     assert conformal[1].score(X_test, y_test + 0.5) == conformal[0].score(X_test, y_test)
 
+
+def test_meta_estimators_predict_string_labels_as_objects(three_class_split):
+    """As the estimator: one dtype for ``classes_`` and ``predict`` whether the order came
+    as a list or an ordered Categorical, also around a classifier that predicts a
+    unicode array (LogisticRegression)."""
+    X_train, X_test, y_train, _ = three_class_split
+    order = ORDERS["strings"]
+    as_unicode = np.array(order)[y_train]
+    as_categorical = pd.Categorical(as_unicode, categories=order, ordered=True)
+    for make in (
+        lambda **kw: TunedOrdinalDecisionCV(LogisticRegression(), cv=2, **kw),
+        lambda **kw: OrdinalConformalClassifier(LogisticRegression(), **kw),
+    ):
+        predictions = []
+        for model in (
+            make(classes=order).fit(X_train, as_unicode),
+            make().fit(X_train, as_categorical),
+        ):
+            assert model.classes_.dtype == object and model.ordinal_classes_.dtype == object
+            predictions.append(model.predict(X_test))
+            assert predictions[-1].dtype == object
+        np.testing.assert_array_equal(*predictions)

@@ -273,10 +273,11 @@ class OrdinalConformalClassifier(OrdinalMetaClassifier):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            ``estimator_.predict(X)``.
+            ``estimator_.predict(X)``, with the dtype of ``classes_`` (object for
+            string labels, whatever array the estimator returns them in).
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X)
+        return np.asarray(self.estimator_.predict(X)).astype(self.classes_.dtype, copy=False)
 
     def predict_set(self, X) -> np.ndarray:
         """Prediction sets: which labels each sample's set contains.
