@@ -44,6 +44,7 @@ from ._seeding import seeded
 from ._skorch_docs import with_skorch_parameters
 from ._threads import torch_threads
 from ._training_data import (
+    TooLittleDataWarning,
     as_training_input,
     check_classes_kept,
     check_criterion_takes_weights,
@@ -51,6 +52,8 @@ from ._training_data import (
     encode_training_labels,
     read_labels,
     reject_labels_beside_dataset,
+    warn_if_few_rows_per_class,
+    warn_if_split_misses_classes,
 )
 from ._weights import training_weights
 from .batching import ArrayBatchLoader
@@ -66,7 +69,7 @@ from .labels import (
 )
 from .losses import GaussianKLCrossEntropy
 
-__all__ = ["ClassOrderWarning", "OrdinalKLClassifier"]
+__all__ = ["ClassOrderWarning", "OrdinalKLClassifier", "TooLittleDataWarning"]
 
 
 class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier):
@@ -134,7 +137,12 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         loss has not improved for ``n_iter_no_change`` epochs, restoring the best
         weights. ``"auto"``: on for ``module="tabm"`` (its training budget is early
         stopping capped at ``max_epochs``), off otherwise, so no data is held out
-        silently from the MLP.
+        silently from the MLP. When the rows are too few for a split with every class
+        in both parts (fewer validation rows than classes, or a class whose only rows
+        are held out), the fit goes on and warns with a :class:`TooLittleDataWarning`
+        naming the classes missing from each part; any fit on fewer than two rows per
+        class warns with it too. ``warnings.simplefilter("error", TooLittleDataWarning)``
+        turns such fits into errors.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
     n_iter_no_change : int, default=10
@@ -521,6 +529,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
                 f"y contains only 1 class ({format_labels(self._encoding_.decode(y_index[:1]))}"
                 "); an ordinal classifier needs at least 2 classes to learn from."
             )
+        warn_if_few_rows_per_class(y_index)
         return self._train(X, targets, reset=reset, entry_point="fit", fit_params=fit_params)
 
     def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
@@ -642,6 +651,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         """
         split = self.train_split
         y_index = y["index"] if isinstance(y, Mapping) else y
+        dataset = self.get_dataset(X, y)
         if split is None and self._early_stopping():
             split = ValidSplit(
                 self.validation_fraction,
@@ -650,8 +660,20 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             )
             # Classes too rare to stratify (one sample) join their ordinal neighbours,
             # for the split only.
-            y_index = validation_strata(np.asarray(y_index), self.validation_fraction)
-        dataset = self.get_dataset(X, y)
+            y_index = np.asarray(y_index)
+            strata = validation_strata(y_index, self.validation_fraction)
+            dataset_train, dataset_valid = split(dataset, strata, **fit_params)
+            warn_if_split_misses_classes(
+                y_index,
+                np.asarray(dataset_train.indices),
+                np.asarray(dataset_valid.indices),
+                self._encoding_,
+                self.validation_fraction,
+                # Shown at the call of fit or partial_fit: this method is called from
+                # skorch's fit_loop, called from its partial_fit, called from _train.
+                stacklevel=6,
+            )
+            return dataset_train, dataset_valid
         if not split:
             return dataset, None
         # Stratify on the class indices, also when the targets carry weights.

@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from test_loss_family import REFERENCES, np_reduce
 
-from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl import OrdinalKLClassifier, TooLittleDataWarning
 from sk_ordinal_kl.callbacks import SigmaSchedule
 from sk_ordinal_kl.conformal import OrdinalConformalClassifier
 from sk_ordinal_kl.datasets import validation_strata
@@ -355,12 +355,56 @@ def test_early_stopping_fits_40_rows_of_8_classes():
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(8), 5)
     X = rng.normal(size=(40, 3)) + y[:, None]
-    clf = OrdinalKLClassifier(early_stopping=True, max_epochs=2, random_state=0).fit(X, y)
+    clf = OrdinalKLClassifier(early_stopping=True, max_epochs=2, random_state=0)
+    # It fits, and says that 4 validation rows cannot hold 8 classes (the training
+    # part keeps every class: 5 rows each, at most one held out).
+    with pytest.warns(TooLittleDataWarning, match="validation part has no row of") as caught:
+        clf.fit(X, y)
+    assert not any("training part" in str(w.message) for w in caught)
+    assert not any("per class" in str(w.message) for w in caught)
     assert list(clf.classes_) == list(range(8))
     assert "valid_loss" in clf.history[-1]
-    _, valid = clf.get_split_datasets(X.astype(np.float32), y)
+    with pytest.warns(TooLittleDataWarning):  # the same split again
+        _, valid = clf.get_split_datasets(X.astype(np.float32), y)
     assert len(valid) == 4
     assert np.unique(validation_strata(y, 0.1)).size <= 4
+
+
+def test_one_row_per_class_warns_that_there_is_too_little_data():
+    """TabM (early stopping on) on one row per class: 1 validation row, 3 training rows.
+    The fit goes on, and says what is missing from each part, with the classes named
+    as the split made them."""
+    rng = np.random.default_rng(0)
+    y = np.array(["a", "b", "c", "d"])
+    X = rng.normal(size=(4, 3)) + np.arange(4)[:, None]
+    clf = OrdinalKLClassifier(
+        module="tabm", classes=list(y), max_epochs=3, random_state=0, **SMALL_TABM
+    )
+    with pytest.warns(TooLittleDataWarning) as caught:
+        clf.fit(X, y)
+    messages = [str(w.message) for w in caught if w.category is TooLittleDataWarning]
+    assert any("4 rows for 4 classes, fewer than 2 per class" in m for m in messages)
+    (split,) = [m for m in messages if "validation split with every class" in m]
+    with pytest.warns(TooLittleDataWarning):  # the same split again
+        _, valid = clf.get_split_datasets(X.astype(np.float32), clf._encoding_.encode(y))
+    held_out = y[np.asarray(valid.indices)]
+    assert len(held_out) == 1 and "holds out 1 of 4 rows" in split
+    assert f"the training part has no row of ['{held_out[0]}']" in split
+    kept = [str(label) for label in y if label != held_out[0]]
+    assert f"the validation part has no row of {kept}" in split
+    # The MLP without early stopping: only the rows per class.
+    mlp = OrdinalKLClassifier(classes=list(y), max_epochs=2, random_state=0)
+    with pytest.warns(TooLittleDataWarning, match="fewer than 2 per class") as caught:
+        mlp.fit(X, y)
+    assert not any("validation" in str(w.message) for w in caught)
+
+
+def test_enough_rows_fit_without_a_too_little_data_warning(ordinal_data):
+    X, y = ordinal_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TooLittleDataWarning)
+        OrdinalKLClassifier(module="tabm", max_epochs=2, random_state=0, **SMALL_TABM).fit(X, y)
+        OrdinalKLClassifier(max_epochs=2, random_state=0).fit(X[:8], y[:8])  # 2 per class
 
 
 def test_early_stopping_auto_is_on_for_tabm_only(ordinal_data):
