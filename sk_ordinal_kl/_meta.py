@@ -29,6 +29,7 @@ from .labels import (
     _as_1d_object,
     _ordered_categories,
     _proba_in_order,
+    check_label_type,
     check_labels,
     format_labels,
     wrapped_ordinal_classes,
@@ -143,6 +144,24 @@ class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 f"{name} contains labels {format_labels(unknown)} that are not in {source} "
                 f"{format_labels(ordinal)}."
             )
+
+    def _check_label_type(self, labels: np.ndarray, y: Any) -> None:
+        """Float labels need an order, as in the estimator: ``classes``, an ordered
+        Categorical ``y``, or a ``classes`` parameter of the wrapped estimator (bare, a
+        Pipeline's step or inside another wrapper). A regression target raises here,
+        before any split or fit, with the estimator's message."""
+        given = self.classes
+        if given is None and hasattr(self.estimator, "get_params"):
+            params = self.estimator.get_params(deep=True)
+            given = next(
+                (
+                    value
+                    for key, value in params.items()
+                    if (key == "classes" or key.endswith("__classes")) and value is not None
+                ),
+                None,
+            )
+        check_label_type(labels, y, given)
 
     def _check_labels_in_classes(self, labels: np.ndarray) -> None:
         """With ``classes`` set, bad classes or labels outside them raise before any fit."""

@@ -428,6 +428,7 @@ def test_float_labels_without_an_order_say_what_to_do(three_class_split):
         OrdinalKLClassifier(max_epochs=1),
         OrdinalKLClassifierCV(OrdinalKLClassifier(max_epochs=1), alphas=(1.0,), sigmas=(1.0,)),
         TunedOrdinalDecisionCV(OrdinalKLClassifier(max_epochs=1), cv=2),
+        TunedOrdinalDecisionCV(LogisticRegression(), cv=3),  # before any split
         OrdinalConformalClassifier(OrdinalKLClassifier(max_epochs=1)),
     ):
         with pytest.raises(ValueError, match=_float_label_message()):
@@ -464,6 +465,10 @@ def test_meta_estimators_take_float_labels_as_the_estimator_does(three_class_spl
     )
     tuned_ints, tuned_floats = searches[1]
     assert tuned_floats.best_decision_ == tuned_ints.best_decision_
+    # The order of a Pipeline's last step is seen too.
+    piped = make_pipeline(StandardScaler(), OrdinalKLClassifier(classes=HALF_STEPS, **net))
+    tuned = TunedOrdinalDecisionCV(piped, cv=2).fit(X_train, y_train + 0.5)
+    np.testing.assert_array_equal(tuned.classes_, HALF_STEPS)
     conformal = [
         model.fit(X_train[:150], y[:150]).conformalize(X_train[150:], y[150:])
         for model, y in (

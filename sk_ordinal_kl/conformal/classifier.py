@@ -162,6 +162,7 @@ class OrdinalConformalClassifier(OrdinalMetaClassifier):
         require_y(self, y)
         labels = check_labels(y)
         check_consistent_length(X, labels)
+        self._check_label_type(labels, y)
         self._check_labels_in_classes(labels)  # bad classes raise before any fitting
         inner_params = self._inner_fit_params(fit_params)
         inner_y = labels_for_inner_fit(labels, y, self.classes)  # keeps the order

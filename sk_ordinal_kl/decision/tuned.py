@@ -385,6 +385,7 @@ class TunedOrdinalDecisionCV(OrdinalMetaClassifier):
         labels = check_labels(y)
         X, labels, groups = indexable(X, labels, groups)
         check_consistent_length(X, labels)
+        self._check_label_type(labels, y)
         self._check_labels_in_classes(labels)
         inner_params, weights = self._fit_and_score_params(fit_params, len(labels))
         if isinstance(self.cv, str):  # "prefit"
