@@ -28,7 +28,6 @@ from typing import ClassVar
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
@@ -46,6 +45,7 @@ from ._seeding import seeded
 from ._skorch_docs import with_skorch_parameters
 from ._threads import torch_threads
 from ._training_data import (
+    TooLittleDataWarning,
     as_training_input,
     check_classes_kept,
     check_criterion_takes_weights,
@@ -53,6 +53,8 @@ from ._training_data import (
     encode_training_labels,
     read_labels,
     reject_labels_beside_dataset,
+    warn_if_few_rows_per_class,
+    warn_if_split_misses_classes,
 )
 from ._weights import training_weights
 from .batching import ArrayBatchLoader
@@ -62,13 +64,14 @@ from .heads import HEADS, LINKS
 from .labels import (
     ClassOrderWarning,
     OrdinalEncoding,
+    check_label_type,
     check_labels,
     format_labels,
     resolve_ordinal_classes,
 )
 from .losses import GaussianKLCrossEntropy
 
-__all__ = ["ClassOrderWarning", "OrdinalKLClassifier"]
+__all__ = ["ClassOrderWarning", "OrdinalKLClassifier", "TooLittleDataWarning"]
 
 
 class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier):
@@ -138,7 +141,10 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         values of ``y``; string labels without a given order raise a
         :class:`ClassOrderWarning` naming the order used. Distances are measured on the
         index in this order: for integer labels with gaps (ages 1..116 without 95) pass
-        the full range to keep index distance equal to value distance.
+        the full range to keep index distance equal to value distance. Float labels that
+        are not whole numbers (``0.5, 1.5, ...``) are classes only when an order lists
+        them (this parameter or an ordered Categorical); without one scikit-learn reads
+        them as a regression target and ``fit`` raises, saying so.
     prediction : {"argmax", "median", "mean"}, default="argmax"
         Decision rule of :meth:`predict`: mode (accuracy), median (absolute error) or
         rounded mean (squared error) of the probabilities over ordinal indices.
@@ -156,7 +162,12 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         loss has not improved for ``n_iter_no_change`` epochs, restoring the best
         weights. ``"auto"``: on for ``module="tabm"`` (its training budget is early
         stopping capped at ``max_epochs``), off otherwise, so no data is held out
-        silently from the MLP.
+        silently from the MLP. When the rows are too few for a split with every class
+        in both parts (fewer validation rows than classes, or a class whose only rows
+        are held out), the fit goes on and warns with a :class:`TooLittleDataWarning`
+        naming the classes missing from each part; any fit on fewer than two rows per
+        class warns with it too. ``warnings.simplefilter("error", TooLittleDataWarning)``
+        turns such fits into errors.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
     n_iter_no_change : int, default=10
@@ -203,7 +214,11 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
     Attributes
     ----------
     classes_ : ndarray of shape (K,)
-        Class labels, sorted; column order of :meth:`predict_proba`.
+        Class labels, sorted; column order of :meth:`predict_proba`. Its dtype is that
+        of the labels, with one rule for strings: they are held as an object array
+        (Python ``str``) whether they came as a list, a NumPy unicode array, an object
+        array or pandas categories. :meth:`predict` returns labels of this dtype
+        (numbers keep theirs: ``classes=[0.5, 1.5]`` predicts float64).
     ordinal_classes_ : ndarray of shape (K,)
         Class labels in ordinal order; index ``k`` of the loss, the decision rules,
         :meth:`predict_proba_ordinal` and the ordinal metrics is
@@ -461,9 +476,9 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         labels = check_labels(y_raw)
         X = self._validate_X(X, reset=reset)
         check_rows(X, labels)
-        check_classification_targets(labels)
         if reset:
             given = self.classes if self.classes is not None else classes
+            check_label_type(labels, y_raw, given)
             self._encoding_ = OrdinalEncoding(resolve_ordinal_classes(y_raw, given, stacklevel=4))
         else:
             check_classes_kept(self.classes, self._encoding_)
@@ -533,8 +548,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             ``(x, label)`` pairs or a skorch ``SliceDataset`` for a module that takes
             them.
         y : array-like of shape (n_samples,) or None
-            Class labels (ints, strings, booleans, or a pandas ordered Categorical);
-            None when ``X`` is a Dataset that yields them.
+            Class labels (ints, strings, booleans, floats listed in ``classes``, or a
+            pandas ordered Categorical); None when ``X`` is a Dataset that yields them.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples in the loss (weighted mean), multiplied
             with ``class_weight``.
@@ -553,6 +568,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
                 f"y contains only 1 class ({format_labels(self._encoding_.decode(y_index[:1]))}"
                 "); an ordinal classifier needs at least 2 classes to learn from."
             )
+        warn_if_few_rows_per_class(y_index)
         return self._train(X, targets, reset=reset, entry_point="fit", fit_params=fit_params)
 
     def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
@@ -674,6 +690,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         """
         split = self.train_split
         y_index = y["index"] if isinstance(y, Mapping) else y
+        dataset = self.get_dataset(X, y)
         if split is None and self._early_stopping():
             split = ValidSplit(
                 self.validation_fraction,
@@ -682,8 +699,20 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             )
             # Classes too rare to stratify (one sample) join their ordinal neighbours,
             # for the split only.
-            y_index = validation_strata(np.asarray(y_index), self.validation_fraction)
-        dataset = self.get_dataset(X, y)
+            y_index = np.asarray(y_index)
+            strata = validation_strata(y_index, self.validation_fraction)
+            dataset_train, dataset_valid = split(dataset, strata, **fit_params)
+            warn_if_split_misses_classes(
+                y_index,
+                np.asarray(dataset_train.indices),
+                np.asarray(dataset_valid.indices),
+                self._encoding_,
+                self.validation_fraction,
+                # Shown at the call of fit or partial_fit: this method is called from
+                # skorch's fit_loop, called from its partial_fit, called from _train.
+                stacklevel=6,
+            )
+            return dataset_train, dataset_valid
         if not split:
             return dataset, None
         # Stratify on the class indices, also when the targets carry weights.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 
 import numpy as np
@@ -439,6 +441,39 @@ def test_atomic_cache_roundtrip(tmp_path):
     assert read_cached(path) == {"x": 1}
     assert read_cached(tmp_path / "missing.json") is None
     assert [p.name for p in path.parent.iterdir()] == ["b.json"]  # no temporary left over
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_atomic_writes_get_the_mode_of_any_new_file(tmp_path, umask_022):
+    write_atomic(tmp_path / "a.json", {"x": 1})
+    (tmp_path / "b.txt").write_text("plain")
+    assert stat.S_IMODE((tmp_path / "a.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "b.txt").stat().st_mode) == 0o644
+    os.umask(0o027)  # the umask decides, as for open()
+    write_atomic(tmp_path / "c.json", {"x": 1})
+    assert stat.S_IMODE((tmp_path / "c.json").stat().st_mode) == 0o640
+
+
+def test_run_info_is_written_with_the_mode_of_the_other_outputs(
+    orreview_root, tmp_path, umask_022
+):
+    sources = benchmark.data_dir_sources(orreview_root, ["alpha"], max_holdouts=1)
+    methods = {"logreg": benchmark.METHODS["logreg"]}
+    run = benchmark.run_benchmark(
+        sources, methods, benchmark.QUICK_PROTOCOL, tmp_path / "c", progress=False
+    )
+    files = benchmark.write_outputs(run, tmp_path / "out")
+    assert "run_info.json" in files and "summary.md" in files
+    modes = {name: oct(stat.S_IMODE(path.stat().st_mode)) for name, path in files.items()}
+    assert modes == dict.fromkeys(files, oct(0o644))
+    cached = list((tmp_path / "c").rglob("*.json"))
+    assert cached and {oct(stat.S_IMODE(p.stat().st_mode)) for p in cached} == {oct(0o644)}
 
 
 def test_every_loss_of_the_family_is_an_opt_in_method():

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import secrets
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -167,6 +167,10 @@ def read_cached(path: Path) -> dict[str, Any] | None:
 def write_atomic(path: Path, record: dict[str, Any]) -> None:
     """Write ``record`` as JSON to ``path`` atomically (temporary file + ``os.replace``).
 
+    The file gets the permissions of any file the process creates (``0o666`` less the
+    umask, 0644 under the usual umask), not the owner-only mode of
+    :func:`tempfile.mkstemp`.
+
     Parameters
     ----------
     path : Path
@@ -176,7 +180,8 @@ def write_atomic(path: Path, record: dict[str, Any]) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle, sort_keys=True)
