@@ -30,7 +30,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, PrintLog
 from skorch.dataset import Dataset as SkorchDataset
 from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
@@ -72,6 +72,15 @@ from .labels import (
 from .losses import GaussianKLCrossEntropy
 
 __all__ = ["ClassOrderWarning", "OrdinalKLClassifier", "TooLittleDataWarning"]
+
+
+class _PrintLogWhenVerbose(PrintLog):
+    """skorch's epoch table, built only when it is printed: with ``verbose=0`` its
+    formatting would cost more than a training epoch of a few hundred rows."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if net.verbose:
+            super().on_epoch_end(net, **kwargs)
 
 
 class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier):
@@ -638,7 +647,10 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
     def _default_callbacks(self):
         # skorch's classifier adds valid_acc, which would score predict() (labels)
         # against encoded indices: start from the plain NeuralNet defaults.
-        callbacks = _compat.skorch_default_callbacks(self)
+        callbacks = [
+            (name, _PrintLogWhenVerbose() if isinstance(callback, PrintLog) else callback)
+            for name, callback in _compat.skorch_default_callbacks(self)
+        ]
         if self._early_stopping():
             stopper = EarlyStopping(
                 monitor="valid_loss", patience=self.n_iter_no_change, load_best=True

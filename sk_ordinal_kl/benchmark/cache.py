@@ -4,7 +4,7 @@ A unit is (dataset, training size, method, holdout) or the same with an inner se
 place of the method. Its file name carries a hash of everything that determines the
 result — the method's description and grid, the protocol, the data's content, the
 versions of this package and of the libraries that train (numpy, scikit-learn, torch,
-skorch), a digest of this package's code (docstrings and comments excluded) and the cache
+skorch, and the peers' packages), a digest of this package's code (docstrings and comments excluded) and the cache
 format — so a changed method never reads a stale result, and an
 interrupted run resumes by skipping every file already written. Files are written to a
 temporary name and moved into place with :func:`os.replace`, which is atomic on POSIX
@@ -37,8 +37,19 @@ __all__ = [
 #: Bump when the meaning of a cached record changes.
 CACHE_VERSION = 2
 
-#: Packages whose version can change a result.
-_VERSIONED = ("sk-ordinal-kl", "numpy", "scikit-learn", "torch", "skorch")
+#: Packages whose version can change a result (the peers' own packages included).
+_VERSIONED = (
+    "sk-ordinal-kl",
+    "numpy",
+    "scikit-learn",
+    "torch",
+    "skorch",
+    "skordinal",
+    "ogboost",
+    "mord",
+    "coral-pytorch",
+    "dlordinal",
+)
 
 
 @lru_cache(maxsize=1)
