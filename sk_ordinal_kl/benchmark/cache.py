@@ -4,11 +4,11 @@ A unit is (dataset, training size, method, holdout) or the same with an inner se
 place of the method. Its file name carries a hash of everything that determines the
 result — the method's description and grid, the protocol, the data's content, the
 versions of this package and of the libraries that train (numpy, scikit-learn, torch,
-skorch, and the peers' packages), a digest of this package's code (docstrings and comments excluded) and the cache
-format — so a changed method never reads a stale result, and an
-interrupted run resumes by skipping every file already written. Files are written to a
-temporary name and moved into place with :func:`os.replace`, which is atomic on POSIX
-and Windows: a killed run leaves either a complete file or none.
+skorch, and the peers' packages), a digest of this package's code (docstrings and
+comments excluded) and the cache format — so a changed method never reads a stale
+result, and an interrupted run resumes by skipping every file already written. Files
+are written to a temporary name and moved into place with :func:`os.replace`, which is
+atomic on POSIX and Windows: a killed run leaves either a complete file or none.
 """
 
 from __future__ import annotations
