@@ -20,6 +20,7 @@ own (_skorch_docs).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from numbers import Integral, Real
 from types import MappingProxyType
@@ -36,6 +37,7 @@ from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
 
 from . import _compat
+from ._budget import auto_epochs
 from ._compat import Interval, Options, StrOptions, validate_parameter_constraints
 from ._components import MODULES, ComponentsMixin, is_tabm, module_kwargs_from_data
 from ._inputs import validate_X
@@ -179,6 +181,11 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         turns such fits into errors.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
+    max_epochs : int or "auto", default="auto"
+        Epochs of a :meth:`fit` (and of each :meth:`partial_fit` call). ``"auto"``
+        trains for at least 3,000 optimizer steps and at least 100 epochs: a few hundred
+        rows get enough steps to settle, a large table its 100 epochs; with
+        ``early_stopping`` it is the cap. The resolved number is ``max_epochs_``.
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
     criterion : torch criterion class or instance, default=GaussianKLCrossEntropy
@@ -238,6 +245,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         Column names, when ``X`` was a DataFrame with string column names.
     random_seed_ : int or None
         Seed drawn from ``random_state`` for the first training call.
+    max_epochs_ : int
+        Epochs of the last training call (``max_epochs`` with ``"auto"`` resolved).
     module_, criterion_, optimizer_, history_ : skorch's fitted components.
 
     See Also
@@ -285,7 +294,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         "criterion": [callable],
         "optimizer": [callable],
         "lr": [Interval(Real, 0, None, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
         "iterator_train": [callable],
         "iterator_valid": [callable],
@@ -320,7 +329,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         criterion=GaussianKLCrossEntropy,
         optimizer=torch.optim.AdamW,
         lr: float = 1e-3,
-        max_epochs: int = 100,
+        max_epochs: int | str = "auto",
         batch_size: int = 64,
         iterator_train=ArrayBatchLoader,
         iterator_valid=ArrayBatchLoader,
@@ -511,9 +520,25 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             else:
                 self._refresh_criterion()
             check_criterion_takes_weights(self.criterion_, targets)
+            self.max_epochs_ = self._epochs(targets)
             X = as_training_input(X, targets)
-            super().partial_fit(X, targets, **_compat.fit_loop_kwargs(entry_point), **fit_params)
+            super().partial_fit(
+                X,
+                targets,
+                epochs=self.max_epochs_,
+                **_compat.fit_loop_kwargs(entry_point),
+                **fit_params,
+            )
         return self
+
+    def _epochs(self, targets) -> int:
+        """``max_epochs`` resolved: ``"auto"`` from the rows that train (see _budget)."""
+        if self.max_epochs != "auto":
+            return int(self.max_epochs)
+        rows = len(targets["index"] if isinstance(targets, Mapping) else targets)
+        if self._early_stopping():
+            rows = rows - math.ceil(rows * self.validation_fraction)
+        return auto_epochs(max(rows, 1), self.batch_size)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """One training or validation epoch (skorch's), recording each batch's loss.

@@ -117,11 +117,25 @@ def test_member_ends_with_the_weights_of_a_separate_fit(ordinal_data, head):
         assert not torch.allclose(other["layers.0.weight"], network.layers[0].weight)
 
 
-@pytest.mark.parametrize("head", ["softmax", "cumulative", "binomial"])
-def test_scores_equal_grid_search_cv(ordinal_data, head):
+@pytest.mark.parametrize(
+    ("head", "block"),
+    [
+        ("softmax", "relu"),
+        ("cumulative", "relu"),
+        ("binomial", "relu"),
+        ("softmax", "bilinear"),
+        ("cumulative", "bilinear"),
+    ],
+)
+def test_scores_equal_grid_search_cv(ordinal_data, head, block):
     X, y = ordinal_data
     template = OrdinalKLClassifier(
-        max_epochs=4, batch_size=32, module__dropout=0.0, random_state=0, head=head
+        max_epochs=4,
+        batch_size=32,
+        module__dropout=0.0,
+        module__block=block,
+        random_state=0,
+        head=head,
     )
     folds = StratifiedKFold(3)
     search = OrdinalKLClassifierCV(template, alphas=ALPHAS, sigmas=SIGMAS, cv=folds).fit(X, y)

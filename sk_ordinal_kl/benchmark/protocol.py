@@ -61,8 +61,10 @@ class Protocol:
 
     Parameters
     ----------
-    max_epochs : int
-        Epochs of every neural fit (inner CV and refit alike).
+    max_epochs : int or "auto"
+        Epochs of every neural fit (inner CV and refit alike); ``"auto"`` is the
+        estimator's default budget (at least 3,000 steps and 100 epochs; see
+        :func:`~sk_ordinal_kl._budget.auto_epochs`).
     batch_size : int
         Mini-batch size of every neural fit.
     hidden_units : tuple of int
@@ -71,6 +73,9 @@ class Protocol:
         AdamW learning rate.
     alphas, sigmas : tuple of float
         Inner-search grid of the CE+KL methods.
+    clm_alphas : tuple of float
+        Inner-search grid of the cumulative-head methods (``sigma=1``): plain CE
+        (``alpha=0``) is a candidate, as it fitted the noise-free sets best.
     rules : tuple of str
         Decision rules scored from the same inner fits by the ``*_rule`` methods.
     schedule_factor : float
@@ -107,12 +112,13 @@ class Protocol:
     3
     """
 
-    max_epochs: int = 40
+    max_epochs: int | str = "auto"
     batch_size: int = 64
     hidden_units: tuple[int, ...] = (64, 64)
     lr: float = 1e-3
     alphas: tuple[float, ...] = (0.5, 1.0, 2.0)
     sigmas: tuple[float, ...] = (0.5, 1.0, 2.0)
+    clm_alphas: tuple[float, ...] = (0.0, 0.5, 1.0)
     rules: tuple[str, ...] = ("argmax", "median", "mean")
     schedule_factor: float = 0.95
     tabm_max_epochs: int = 100
@@ -151,6 +157,7 @@ QUICK_PROTOCOL = Protocol(
     tabm_max_epochs=10,
     alphas=(0.5, 2.0),
     sigmas=(1.0,),
+    clm_alphas=(0.0, 1.0),
     inner_cv=2,
     peer_grids={name: dict(list(grid.items())[:1]) for name, grid in PEER_GRIDS.items()},
 )
