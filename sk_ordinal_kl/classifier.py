@@ -183,9 +183,9 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         Share of the training data held out when ``early_stopping=True``.
     max_epochs : int or "auto", default="auto"
         Epochs of a :meth:`fit` (and of each :meth:`partial_fit` call). ``"auto"``
-        trains for at least 3,000 optimizer steps and at least 100 epochs: a few hundred
-        rows get enough steps to settle, a large table its 100 epochs; with
-        ``early_stopping`` it is the cap. The resolved number is ``max_epochs_``.
+        aims at 2,000 optimizer steps within 100 to 500 epochs: a few hundred rows get
+        enough steps to settle, a large table its 100 epochs; with ``early_stopping``
+        it is the cap. The resolved number is ``max_epochs_``.
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
     criterion : torch criterion class or instance, default=GaussianKLCrossEntropy

@@ -1,4 +1,4 @@
-"""``max_epochs="auto"``: at least 3,000 optimizer steps and 100 epochs."""
+"""``max_epochs="auto"``: 2,000 optimizer steps within 100 to 500 epochs."""
 
 import io
 import math
@@ -8,28 +8,30 @@ import numpy as np
 import pytest
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl._budget import MIN_EPOCHS, MIN_STEPS, auto_epochs
+from sk_ordinal_kl._budget import MAX_EPOCHS, MIN_EPOCHS, MIN_STEPS, auto_epochs
 from sk_ordinal_kl.benchmark.peers import MLPRegressorNet
 
 
 @pytest.mark.parametrize(
     ("n_rows", "batch_size", "expected"),
     [
-        (18, 64, 3000),  # one batch per epoch: 3,000 epochs of one step
-        (225, 64, 750),  # 4 batches: 750 epochs
-        (1000, 64, 188),  # 16 batches: ceil(3000 / 16)
-        (2000, 64, 100),  # 32 batches: 94 epochs would do, 100 is the floor
+        (18, 64, 500),  # one batch per epoch: 2,000 epochs would do, 500 is the cap
+        (225, 64, 500),  # 4 batches: 500 epochs
+        (468, 64, 250),  # 8 batches: 2,000 steps
+        (1000, 64, 125),  # 16 batches: ceil(2000 / 16)
+        (2000, 64, 100),  # 32 batches: 63 epochs would do, 100 is the floor
         (50_000, 64, 100),
-        (500, -1, 3000),  # full batch: one step per epoch
-        (500, 1000, 3000),  # a batch larger than the rows is one batch
+        (500, -1, 500),  # full batch: one step per epoch
+        (500, 1000, 500),  # a batch larger than the rows is one batch
     ],
 )
-def test_auto_epochs_reach_the_step_and_epoch_floors(n_rows, batch_size, expected):
+def test_auto_epochs_aim_at_the_steps_within_the_epoch_bounds(n_rows, batch_size, expected):
     assert auto_epochs(n_rows, batch_size) == expected
     batches = 1 if batch_size == -1 else math.ceil(n_rows / batch_size)
-    assert expected * batches >= MIN_STEPS and expected >= MIN_EPOCHS
-    # The smallest such number: one epoch fewer misses a floor.
-    assert (expected - 1) * batches < MIN_STEPS or expected - 1 < MIN_EPOCHS
+    assert MIN_EPOCHS <= expected <= MAX_EPOCHS
+    # The smallest number within the bounds that reaches the steps (or the cap).
+    assert expected * batches >= MIN_STEPS or expected == MAX_EPOCHS
+    assert (expected - 1) * batches < MIN_STEPS or expected == MIN_EPOCHS
 
 
 def _data(n: int, seed: int = 0):
@@ -42,7 +44,7 @@ def test_auto_is_resolved_from_the_rows_of_each_fit():
     X, y = _data(150)
     net = OrdinalKLClassifier(random_state=0, module__hidden_units=(4,)).fit(X, y)
     assert net.max_epochs == "auto"  # the parameter is kept as given
-    assert net.max_epochs_ == auto_epochs(150, 64) == 1000
+    assert net.max_epochs_ == auto_epochs(150, 64) == 500
     assert len(net.history_) == net.max_epochs_
     net.fit(*_data(2000))
     assert net.max_epochs_ == 100 and len(net.history_) == 100
@@ -55,11 +57,12 @@ def test_an_explicit_number_of_epochs_is_kept():
 
 
 def test_early_stopping_counts_only_the_rows_that_train():
-    X, y = _data(300)
+    X, y = _data(800)
     net = OrdinalKLClassifier(
         early_stopping=True, validation_fraction=0.2, n_iter_no_change=2, random_state=0
     ).fit(X, y)
-    assert net.max_epochs_ == auto_epochs(300 - 60, 64)  # 240 rows -> 4 batches -> 750
+    # 640 training rows: 10 batches, 200 epochs (all 800 rows would give 13 and 154).
+    assert net.max_epochs_ == auto_epochs(640, 64) == 200
     assert len(net.history_) <= net.max_epochs_
 
 

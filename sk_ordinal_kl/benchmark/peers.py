@@ -35,6 +35,7 @@ from skorch import NeuralNetRegressor
 from torch import nn
 
 from .._budget import auto_epochs
+from ..batching import ArrayBatchLoader
 from ..classifier import OrdinalKLClassifier
 from ..decision import check_prediction_rule, predict_index
 from ..labels import labels_to_indices
@@ -225,6 +226,11 @@ class MLPRegressorNet(NeuralNetRegressor):
         kwargs.setdefault("optimizer", torch.optim.AdamW)
         kwargs.setdefault("train_split", None)
         kwargs.setdefault("verbose", 0)
+        # Batches sliced from whole tensors, as the estimator's: skorch's per-row
+        # DataLoader would make this peer pay several times the estimator's cost per epoch.
+        kwargs.setdefault("iterator_train", ArrayBatchLoader)
+        kwargs.setdefault("iterator_valid", ArrayBatchLoader)
+        kwargs.setdefault("iterator_train__shuffle", True)
         super().__init__(module, *args, **kwargs)
         self.random_state = random_state
 

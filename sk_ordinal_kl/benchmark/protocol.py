@@ -63,7 +63,7 @@ class Protocol:
     ----------
     max_epochs : int or "auto"
         Epochs of every neural fit (inner CV and refit alike); ``"auto"`` is the
-        estimator's default budget (at least 3,000 steps and 100 epochs; see
+        estimator's default budget (2,000 steps within 100 to 500 epochs; see
         :func:`~sk_ordinal_kl._budget.auto_epochs`).
     batch_size : int
         Mini-batch size of every neural fit.
