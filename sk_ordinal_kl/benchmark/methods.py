@@ -32,7 +32,7 @@ from sklearn.pipeline import Pipeline
 
 from ..callbacks import SigmaSchedule
 from ..classifier import OrdinalKLClassifier
-from ..losses import LOSSES
+from ..losses import LOSSES, AllThresholdLoss
 from ..preprocessing import make_tabular_preprocessor
 from .peers import (
     CornLoss,
@@ -317,6 +317,16 @@ def _clm_grid(protocol: Protocol) -> dict[str, Sequence]:
     return {"alpha": protocol.clm_alphas, "sigma": (1.0,)}
 
 
+#: A linear latent score on the cumulative head, trained with the all-threshold loss: the
+#: classic threshold model (mord's LogisticAT, with weight decay for its penalty), which
+#: fitted pyrim10 best of the probes (``benchmarks/accuracy/small_data_probe.py``).
+_LINEAR_AT = {
+    "head": "cumulative",
+    "module__hidden_units": (),
+    "criterion": AllThresholdLoss,
+    "lr": 1e-2,
+}
+
 #: The cumulative-link head on the protocol's MLP.
 _CLM = {"head": "cumulative"}
 #: One block of 64 bilinear units (a quadratic latent score) and the cumulative head,
@@ -402,6 +412,15 @@ METHODS: dict[str, MethodSpec] = {
         score_rules=True,
         tune_rule=True,
         batched=True,
+        ours=True,
+    ),
+    "linear_at_rule": MethodSpec(
+        partial(mlp_method, **_LINEAR_AT),
+        "linear score + cumulative-link head, all-threshold loss, lr 1e-2, weight decay x "
+        "decision rule tuned",
+        grid=_peer_grid("linear_at"),
+        score_rules=True,
+        tune_rule=True,
         ours=True,
     ),
     "ce_kl_schedule": MethodSpec(

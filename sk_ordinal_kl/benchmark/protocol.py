@@ -46,6 +46,8 @@ def _peer_grids() -> dict[str, dict[str, tuple]]:
         "corn": {"lr": (1e-3, 3e-3)},
         "dlordinal_tri": {"criterion__alpha2": (0.02, 0.1)},
         "ce_kl_schedule": {"alpha": (0.5, 1.0, 2.0), "sigma": (2.0,)},
+        # The linear all-threshold model's penalty, as mord_at's alpha (3 points).
+        "linear_at": {"optimizer__weight_decay": (0.01, 0.1, 1.0)},
         # TabM fits cost ~20x an MLP fit: alpha only, at the sigma of the probe (1).
         "tabm_kl": {"alpha": (0.5, 1.0), "sigma": (1.0,)},
     }
