@@ -161,5 +161,8 @@ QUICK_PROTOCOL = Protocol(
     sigmas=(1.0,),
     clm_alphas=(0.0, 1.0),
     inner_cv=2,
-    peer_grids={name: dict(list(grid.items())[:1]) for name, grid in PEER_GRIDS.items()},
+    # the first value of every parameter: one grid point per peer
+    peer_grids={
+        name: {key: values[:1] for key, values in grid.items()} for name, grid in PEER_GRIDS.items()
+    },
 )

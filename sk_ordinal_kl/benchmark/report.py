@@ -438,8 +438,8 @@ def _failures_markdown(failures: list[dict]) -> str:
         return ""
     rows = [[f["dataset"], f["size"], f["method"], f["holdout"], f["error"]] for f in failures]
     return (
-        f"**{len(failures)} unit(s) failed** and are missing from the tables below "
-        "(a rerun retries them):\n\n"
+        f"**{len(failures)} unit(s) failed or ran out of the solver time limit** and are "
+        "missing from the tables below (a rerun retries them):\n\n"
         + markdown_table(["dataset", "size", "method", "holdout", "error"], rows)
     )
 

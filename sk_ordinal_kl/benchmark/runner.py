@@ -465,6 +465,8 @@ def _run_task(task: _Task, methods: dict[str, MethodSpec]) -> _TaskResult:
                         "method": name,
                         "holdout": task.holdout,
                         "error": f"{type(exc).__name__}: {exc}".splitlines()[0][:300],
+                        # a protocol outcome (reported), not a broken method
+                        "time_limit": isinstance(exc, SolverTimeLimitError),
                     }
                 )
     return result
