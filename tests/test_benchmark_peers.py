@@ -218,8 +218,10 @@ def test_quick_run_of_the_new_peers_with_the_standing_table(orreview_root, tmp_p
         best_peer = means[row.dataset][NEW_PEERS].idxmin()
         assert row.peer == best_peer
         # both floored at one off-by-one error among the paired test rows
-        floor = 1 / results[results["dataset"] == row.dataset].groupby("holdout")["n_test"].first().sum()
-        expected = (means[row.dataset, "ce_rule"] + floor) / (means[row.dataset, best_peer] + floor)
+        rows = results[results["dataset"] == row.dataset].groupby("holdout")["n_test"].first()
+        floor = 1 / rows.sum()
+        ours, peer = means[row.dataset, "ce_rule"], means[row.dataset, best_peer]
+        expected = (ours + floor) / (peer + floor)
         assert row.ratio == pytest.approx(expected, rel=1e-5)  # the CSV keeps 6 digits
     info = json.loads((out / "run_info.json").read_text())
     assert info["ours"] == ["ce_rule"]

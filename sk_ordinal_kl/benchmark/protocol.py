@@ -163,6 +163,7 @@ QUICK_PROTOCOL = Protocol(
     inner_cv=2,
     # the first value of every parameter: one grid point per peer
     peer_grids={
-        name: {key: values[:1] for key, values in grid.items()} for name, grid in PEER_GRIDS.items()
+        name: {key: values[:1] for key, values in grid.items()}
+        for name, grid in PEER_GRIDS.items()
     },
 )
