@@ -141,7 +141,7 @@ API_MODULES = [
     ("sk_ordinal_kl.benchmark", "Benchmark runner"),
 ]
 # Names documented on the package page (the import path users use).
-TOP_LEVEL = {"OrdinalKLClassifier", "ClassOrderWarning"}
+TOP_LEVEL = {"OrdinalKLClassifier", "ClassOrderWarning", "TooLittleDataWarning"}
 
 
 def _public_names(module) -> list[str]:
@@ -160,9 +160,11 @@ def _module_page(name: str, title: str) -> str:
         names = [n for n in names if n not in TOP_LEVEL]
     if name.endswith(".classifier"):
         lines += [
-            ":class:`~sk_ordinal_kl.OrdinalKLClassifier` and "
-            ":class:`~sk_ordinal_kl.ClassOrderWarning` live here and are documented on the "
-            ":doc:`package page </api/sk_ordinal_kl>`, under the names they are imported by.",
+            ":class:`~sk_ordinal_kl.OrdinalKLClassifier`, "
+            ":class:`~sk_ordinal_kl.ClassOrderWarning` and "
+            ":class:`~sk_ordinal_kl.TooLittleDataWarning` live here and are documented on "
+            "the :doc:`package page </api/sk_ordinal_kl>`, under the names they are "
+            "imported by.",
             "",
         ]
     if names:

@@ -8,7 +8,7 @@ KL divergence from a discrete Gaussian "mound" over the ordered classes.
 __version__ = "0.2.0.dev0"
 
 from .callbacks import SigmaSchedule
-from .classifier import OrdinalKLClassifier
+from .classifier import OrdinalKLClassifier, TooLittleDataWarning
 from .conformal import OrdinalConformalClassifier
 from .decision import TunedOrdinalDecisionCV
 from .labels import ClassOrderWarning
@@ -23,6 +23,7 @@ __all__ = [
     "OrdinalKLClassifier",
     "OrdinalKLClassifierCV",
     "SigmaSchedule",
+    "TooLittleDataWarning",
     "TunedOrdinalDecisionCV",
     "__version__",
 ]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.metrics import accuracy_score
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.metaestimators import available_if
@@ -28,6 +29,8 @@ from .labels import (
     _as_1d_object,
     _ordered_categories,
     _proba_in_order,
+    check_label_type,
+    check_labels,
     format_labels,
     wrapped_ordinal_classes,
 )
@@ -142,6 +145,24 @@ class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 f"{format_labels(ordinal)}."
             )
 
+    def _check_label_type(self, labels: np.ndarray, y: Any) -> None:
+        """Float labels need an order, as in the estimator: ``classes``, an ordered
+        Categorical ``y``, or a ``classes`` parameter of the wrapped estimator (bare, a
+        Pipeline's step or inside another wrapper). A regression target raises here,
+        before any split or fit, with the estimator's message."""
+        given = self.classes
+        if given is None and hasattr(self.estimator, "get_params"):
+            params = self.estimator.get_params(deep=True)
+            given = next(
+                (
+                    value
+                    for key, value in params.items()
+                    if (key == "classes" or key.endswith("__classes")) and value is not None
+                ),
+                None,
+            )
+        check_label_type(labels, y, given)
+
     def _check_labels_in_classes(self, labels: np.ndarray) -> None:
         """With ``classes`` set, bad classes or labels outside them raise before any fit."""
         if self.classes is not None:
@@ -153,8 +174,8 @@ class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ordinal = wrapped_ordinal_classes(estimator, self.classes, y)
         if labels is not None:
             self._check_labels_known(labels, ordinal, name)
-        self.ordinal_classes_ = ordinal
         self._encoding_ = OrdinalEncoding(ordinal)
+        self.ordinal_classes_ = self._encoding_.ordinal_classes  # the dtype of classes_
         self.classes_ = self._encoding_.classes
 
     def score(self, X, y, sample_weight=None) -> float:
@@ -175,8 +196,13 @@ class OrdinalMetaClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         score : float
         """
         check_is_fitted(self, self._fitted_attribute)
-        self._check_labels_known(np.asarray(y), self.ordinal_classes_, "y")
-        return super().score(X, y, sample_weight=sample_weight)
+        labels = check_labels(y)
+        self._check_labels_known(labels, self.ordinal_classes_, "y")
+        # On the ordinal indices: the same accuracy, also for float labels (which
+        # scikit-learn's accuracy_score takes for a regression target).
+        truth = self._encoding_.encode(labels)
+        guess = self._encoding_.encode(np.asarray(self.predict(X)), name="the predictions")
+        return float(accuracy_score(truth, guess, sample_weight=sample_weight))
 
     # ---------------------------------------------------------------- routing
     def get_metadata_routing(self) -> MetadataRouter:

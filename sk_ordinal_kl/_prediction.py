@@ -156,7 +156,7 @@ class PredictionMixin:
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+            Labels from ``classes_``, with its dtype (object for string labels).
         """
         check_is_fitted(self)
         validate_parameter_constraints(
@@ -186,5 +186,8 @@ class PredictionMixin:
         """
         check_is_fitted(self)
         labels = check_labels(read_labels(X, y, type(self).__name__))
-        self._encoding_.encode(labels)  # raises on labels the model does not know
-        return float(accuracy_score(labels, self.predict(X), sample_weight=sample_weight))
+        truth = self._encoding_.encode(labels)  # raises on labels the model does not know
+        # On the ordinal indices: the same accuracy, also for float labels (which
+        # scikit-learn's accuracy_score takes for a regression target).
+        guess = self._encoding_.encode(self.predict(X))
+        return float(accuracy_score(truth, guess, sample_weight=sample_weight))

@@ -17,10 +17,12 @@ import torch
 from sklearn.utils.validation import check_consistent_length
 from torch.utils.data import Dataset
 
+from ._warnings import warn_once
 from .labels import OrdinalEncoding, format_labels
 
 __all__ = [
     "LabelledDataset",
+    "TooLittleDataWarning",
     "as_training_input",
     "check_classes_kept",
     "check_criterion_takes_weights",
@@ -28,7 +30,80 @@ __all__ = [
     "encode_training_labels",
     "read_labels",
     "reject_labels_beside_dataset",
+    "warn_if_few_rows_per_class",
+    "warn_if_split_misses_classes",
 ]
+
+
+class TooLittleDataWarning(UserWarning):
+    """A fit had too little data: fewer than two rows per class, or an early-stopping
+    split whose training or validation part lacks a class.
+
+    The fit goes on (the warning names what is missing); its model may have learnt
+    little, e.g. one class predicted for every row.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", TooLittleDataWarning)  # refuse such fits
+    """
+
+
+def warn_if_few_rows_per_class(y_index: np.ndarray) -> None:
+    """:class:`TooLittleDataWarning` when a fit has fewer than two rows per class (of the
+    classes present in ``y``)."""
+    n_classes = np.unique(y_index).size
+    if len(y_index) >= 2 * n_classes:
+        return
+    warn_once(
+        f"Too little data to learn from: {len(y_index)} rows for {n_classes} classes, "
+        "fewer than 2 per class. The model can at best reproduce these rows (with "
+        "early stopping it trains on fewer still). Fit on more rows per class.",
+        TooLittleDataWarning,
+        stacklevel=3,
+    )
+
+
+def warn_if_split_misses_classes(
+    y_index: np.ndarray,
+    train_rows: np.ndarray,
+    valid_rows: np.ndarray,
+    encoding: OrdinalEncoding,
+    validation_fraction: float,
+    *,
+    stacklevel: int = 1,
+) -> None:
+    """:class:`TooLittleDataWarning` when the early-stopping split leaves a class of
+    ``y`` out of its training part (the network never sees it), or has fewer validation
+    rows than classes (the stopping criterion ignores some). A rare class missing from
+    a large enough validation part alone is not warned about. ``stacklevel`` counts from
+    the caller."""
+    present = np.unique(y_index)
+    lacks_train = np.setdiff1d(present, y_index[train_rows])
+    lacks_valid = np.setdiff1d(present, y_index[valid_rows])
+    if not (lacks_train.size or len(valid_rows) < present.size):
+        return
+    parts = []
+    if lacks_train.size:
+        parts.append(
+            f"the training part has no row of {format_labels(encoding.decode(lacks_train))}, "
+            "which the network then never learns"
+        )
+    if lacks_valid.size:
+        parts.append(
+            f"the validation part has no row of {format_labels(encoding.decode(lacks_valid))}"
+            ", which the stopping criterion ignores"
+        )
+    warn_once(
+        f"Too little data to hold out a validation split with every class: early stopping "
+        f"holds out {len(valid_rows)} of {len(y_index)} rows (validation_fraction="
+        f"{validation_fraction}) for {present.size} classes, and {'; '.join(parts)}. Fit "
+        "on more rows, raise validation_fraction, or set early_stopping=False and a "
+        "fixed max_epochs.",
+        TooLittleDataWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 class LabelledDataset(Dataset):

@@ -20,6 +20,7 @@ own (_skorch_docs).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from numbers import Integral, Real
 from types import MappingProxyType
@@ -28,16 +29,16 @@ from typing import ClassVar
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, PrintLog
 from skorch.dataset import Dataset as SkorchDataset
 from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
 
 from . import _compat
 from ._auto import resolve_batch_size, resolve_lr
+from ._budget import auto_epochs
 from ._compat import Interval, Options, StrOptions, validate_parameter_constraints
 from ._components import MODULES, ComponentsMixin, is_tabm, module_kwargs_from_data
 from ._inputs import validate_X
@@ -47,6 +48,7 @@ from ._seeding import seeded
 from ._skorch_docs import with_skorch_parameters
 from ._threads import torch_threads
 from ._training_data import (
+    TooLittleDataWarning,
     as_training_input,
     check_classes_kept,
     check_criterion_takes_weights,
@@ -54,6 +56,8 @@ from ._training_data import (
     encode_training_labels,
     read_labels,
     reject_labels_beside_dataset,
+    warn_if_few_rows_per_class,
+    warn_if_split_misses_classes,
 )
 from ._weights import training_weights
 from .batching import ArrayBatchLoader
@@ -63,13 +67,23 @@ from .heads import HEADS, LINKS
 from .labels import (
     ClassOrderWarning,
     OrdinalEncoding,
+    check_label_type,
     check_labels,
     format_labels,
     resolve_ordinal_classes,
 )
 from .losses import GaussianKLCrossEntropy
 
-__all__ = ["ClassOrderWarning", "OrdinalKLClassifier"]
+__all__ = ["ClassOrderWarning", "OrdinalKLClassifier", "TooLittleDataWarning"]
+
+
+class _PrintLogWhenVerbose(PrintLog):
+    """skorch's epoch table, built only when it is printed: with ``verbose=0`` its
+    formatting would cost more than a training epoch of a few hundred rows."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if net.verbose:
+            super().on_epoch_end(net, **kwargs)
 
 
 class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier):
@@ -139,7 +153,10 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         values of ``y``; string labels without a given order raise a
         :class:`ClassOrderWarning` naming the order used. Distances are measured on the
         index in this order: for integer labels with gaps (ages 1..116 without 95) pass
-        the full range to keep index distance equal to value distance.
+        the full range to keep index distance equal to value distance. Float labels that
+        are not whole numbers (``0.5, 1.5, ...``) are classes only when an order lists
+        them (this parameter or an ordered Categorical); without one scikit-learn reads
+        them as a regression target and ``fit`` raises, saying so.
     prediction : {"argmax", "median", "mean"}, default="argmax"
         Decision rule of :meth:`predict`: mode (accuracy), median (absolute error) or
         rounded mean (squared error) of the probabilities over ordinal indices.
@@ -157,9 +174,19 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         loss has not improved for ``n_iter_no_change`` epochs, restoring the best
         weights. ``"auto"``: on for ``module="tabm"`` (its training budget is early
         stopping capped at ``max_epochs``), off otherwise, so no data is held out
-        silently from the MLP.
+        silently from the MLP. When the rows are too few for a split with every class
+        in both parts (fewer validation rows than classes, or a class whose only rows
+        are held out), the fit goes on and warns with a :class:`TooLittleDataWarning`
+        naming the classes missing from each part; any fit on fewer than two rows per
+        class warns with it too. ``warnings.simplefilter("error", TooLittleDataWarning)``
+        turns such fits into errors.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
+    max_epochs : int or "auto", default="auto"
+        Epochs of a :meth:`fit` (and of each :meth:`partial_fit` call). ``"auto"``
+        aims at 2,000 optimizer steps within 100 to 500 epochs: a few hundred rows get
+        enough steps to settle, a large table its 100 epochs; with ``early_stopping``
+        it is the cap. The resolved number is ``max_epochs_``.
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
     criterion : torch criterion class or instance, default=GaussianKLCrossEntropy
@@ -217,7 +244,11 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
     Attributes
     ----------
     classes_ : ndarray of shape (K,)
-        Class labels, sorted; column order of :meth:`predict_proba`.
+        Class labels, sorted; column order of :meth:`predict_proba`. Its dtype is that
+        of the labels, with one rule for strings: they are held as an object array
+        (Python ``str``) whether they came as a list, a NumPy unicode array, an object
+        array or pandas categories. :meth:`predict` returns labels of this dtype
+        (numbers keep theirs: ``classes=[0.5, 1.5]`` predicts float64).
     ordinal_classes_ : ndarray of shape (K,)
         Class labels in ordinal order; index ``k`` of the loss, the decision rules,
         :meth:`predict_proba_ordinal` and the ordinal metrics is
@@ -233,6 +264,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         resolved, or ``optimizer__lr``).
     batch_size_ : int
         The training batch size (``batch_size`` with ``"auto"`` resolved).
+    max_epochs_ : int
+        Epochs of the last training call (``max_epochs`` with ``"auto"`` resolved).
     module_, criterion_, optimizer_, history_ : skorch's fitted components.
 
     See Also
@@ -280,7 +313,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         "criterion": [callable],
         "optimizer": [callable],
         "lr": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [
             Interval(Integral, 1, None, closed="left"),
             Options(Integral, {-1}),
@@ -319,7 +352,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         criterion=GaussianKLCrossEntropy,
         optimizer=torch.optim.AdamW,
         lr: float | str = "auto",
-        max_epochs: int = 100,
+        max_epochs: int | str = "auto",
         batch_size: int | str = "auto",
         iterator_train=ArrayBatchLoader,
         iterator_valid=ArrayBatchLoader,
@@ -491,9 +524,9 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         labels = check_labels(y_raw)
         X = self._validate_X(X, reset=reset)
         check_rows(X, labels)
-        check_classification_targets(labels)
         if reset:
             given = self.classes if self.classes is not None else classes
+            check_label_type(labels, y_raw, given)
             self._encoding_ = OrdinalEncoding(resolve_ordinal_classes(y_raw, given, stacklevel=4))
         else:
             check_classes_kept(self.classes, self._encoding_)
@@ -522,9 +555,25 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             else:
                 self._refresh_criterion()
             check_criterion_takes_weights(self.criterion_, targets)
+            self.max_epochs_ = self._epochs(targets)
             X = as_training_input(X, targets)
-            super().partial_fit(X, targets, **_compat.fit_loop_kwargs(entry_point), **fit_params)
+            super().partial_fit(
+                X,
+                targets,
+                epochs=self.max_epochs_,
+                **_compat.fit_loop_kwargs(entry_point),
+                **fit_params,
+            )
         return self
+
+    def _epochs(self, targets) -> int:
+        """``max_epochs`` resolved: ``"auto"`` from the rows that train (see _budget)."""
+        if self.max_epochs != "auto":
+            return int(self.max_epochs)
+        rows = len(targets["index"] if isinstance(targets, Mapping) else targets)
+        if self._early_stopping():
+            rows = rows - math.ceil(rows * self.validation_fraction)
+        return auto_epochs(max(rows, 1), self.batch_size)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """One training or validation epoch (skorch's), recording each batch's loss.
@@ -568,8 +617,8 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             ``(x, label)`` pairs or a skorch ``SliceDataset`` for a module that takes
             them.
         y : array-like of shape (n_samples,) or None
-            Class labels (ints, strings, booleans, or a pandas ordered Categorical);
-            None when ``X`` is a Dataset that yields them.
+            Class labels (ints, strings, booleans, floats listed in ``classes``, or a
+            pandas ordered Categorical); None when ``X`` is a Dataset that yields them.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples in the loss (weighted mean), multiplied
             with ``class_weight``.
@@ -588,6 +637,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
                 f"y contains only 1 class ({format_labels(self._encoding_.decode(y_index[:1]))}"
                 "); an ordinal classifier needs at least 2 classes to learn from."
             )
+        warn_if_few_rows_per_class(y_index)
         return self._train(X, targets, reset=reset, entry_point="fit", fit_params=fit_params)
 
     def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
@@ -657,7 +707,10 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
     def _default_callbacks(self):
         # skorch's classifier adds valid_acc, which would score predict() (labels)
         # against encoded indices: start from the plain NeuralNet defaults.
-        callbacks = _compat.skorch_default_callbacks(self)
+        callbacks = [
+            (name, _PrintLogWhenVerbose() if isinstance(callback, PrintLog) else callback)
+            for name, callback in _compat.skorch_default_callbacks(self)
+        ]
         if self._early_stopping():
             stopper = EarlyStopping(
                 monitor="valid_loss", patience=self.n_iter_no_change, load_best=True
@@ -715,6 +768,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         """
         split = self.train_split
         y_index = y["index"] if isinstance(y, Mapping) else y
+        dataset = self.get_dataset(X, y)
         if split is None and self._early_stopping():
             split = ValidSplit(
                 self.validation_fraction,
@@ -723,8 +777,20 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             )
             # Classes too rare to stratify (one sample) join their ordinal neighbours,
             # for the split only.
-            y_index = validation_strata(np.asarray(y_index), self.validation_fraction)
-        dataset = self.get_dataset(X, y)
+            y_index = np.asarray(y_index)
+            strata = validation_strata(y_index, self.validation_fraction)
+            dataset_train, dataset_valid = split(dataset, strata, **fit_params)
+            warn_if_split_misses_classes(
+                y_index,
+                np.asarray(dataset_train.indices),
+                np.asarray(dataset_valid.indices),
+                self._encoding_,
+                self.validation_fraction,
+                # Shown at the call of fit or partial_fit: this method is called from
+                # skorch's fit_loop, called from its partial_fit, called from _train.
+                stacklevel=6,
+            )
+            return dataset_train, dataset_valid
         if not split:
             return dataset, None
         # Stratify on the class indices, also when the targets carry weights.

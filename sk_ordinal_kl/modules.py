@@ -1,6 +1,9 @@
 """Networks for tabular data.
 
-:class:`TabularMLP` (the default) outputs one logit per class. :class:`StackedMLP` runs
+:class:`TabularMLP` (the default) outputs one logit per class; its hidden blocks are
+``Linear -> ReLU`` or, with ``block="bilinear"``, :class:`BilinearUnit` s (the product of
+two linear maps: one block is a quadratic function of its input, as the polynomial
+kernel of degree 2 is). :class:`StackedMLP` runs
 ``k`` independent copies of it as one batched network (the candidates of
 :class:`~sk_ordinal_kl.OrdinalKLClassifierCV`). :class:`MinMaxMLP`
 learns one embedding per class and outputs scaled cosines as logits, plus the
@@ -17,11 +20,60 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["CosineClassifierHead", "MinMaxMLP", "StackedMLP", "TabularMLP"]
+__all__ = [
+    "BLOCKS",
+    "BilinearUnit",
+    "CosineClassifierHead",
+    "MinMaxMLP",
+    "StackedMLP",
+    "TabularMLP",
+]
+
+#: Hidden blocks of :class:`TabularMLP` and :class:`StackedMLP`.
+BLOCKS = ("relu", "bilinear")
 
 
-def _mlp(in_features: int, hidden_units, dropout: float, out_features: int) -> nn.Sequential:
-    """``Linear -> ReLU -> Dropout`` blocks, then a linear layer to ``out_features``."""
+class BilinearUnit(nn.Module):
+    """``(W_a x + b_a) * (W_b x + b_b)``: the bilinear gated linear unit (no activation).
+
+    Each output is a product of two affine functions of the input, so one layer of them
+    is a quadratic function of ``x`` of rank ``out_features``; products of features
+    (a lever arm times a weight, a saddle ``(x1 - a)(x2 - b)``) are one unit away, where
+    ReLU units need many pieces to approximate them. This is the "bilinear" member of
+    the GLU family (Shazeer, 2020).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Input and output widths.
+
+    Examples
+    --------
+    >>> unit = BilinearUnit(3, 4)
+    >>> unit(torch.zeros(2, 3)).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(self, in_features: int, out_features: int):
+        super().__init__()
+        self.linear = nn.Linear(int(in_features), 2 * int(out_features))
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        a, b = self.linear(X).chunk(2, dim=-1)
+        return a * b
+
+
+def _check_block(block: str) -> str:
+    if block not in BLOCKS:
+        raise ValueError(f"block must be one of {list(BLOCKS)}, got {block!r}.")
+    return block
+
+
+def _mlp(
+    in_features: int, hidden_units, dropout: float, out_features: int, block: str = "relu"
+) -> nn.Sequential:
+    """Hidden blocks (``Linear -> ReLU`` or a :class:`BilinearUnit`), each followed by
+    ``Dropout``, then a linear layer to ``out_features``."""
     if isinstance(hidden_units, str | bytes) or not isinstance(hidden_units, Sequence):
         raise TypeError(
             f"hidden_units must be a sequence of layer widths such as (64, 64), got "
@@ -34,21 +86,25 @@ def _mlp(in_features: int, hidden_units, dropout: float, out_features: int) -> n
         raise ValueError(f"hidden_units must be positive integers, got {hidden_units}.")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+    _check_block(block)
     layers: list[nn.Module] = []
     width = int(in_features)
     for units in hidden_units:
-        layers += [nn.Linear(width, units), nn.ReLU(), nn.Dropout(dropout)]
+        if block == "bilinear":
+            layers += [BilinearUnit(width, units), nn.Dropout(dropout)]
+        else:
+            layers += [nn.Linear(width, units), nn.ReLU(), nn.Dropout(dropout)]
         width = units
     layers.append(nn.Linear(width, int(out_features)))
     return nn.Sequential(*layers)
 
 
 class TabularMLP(nn.Module):
-    """Multi-layer perceptron ``Linear -> ReLU -> Dropout`` blocks, then a linear head.
+    """Multi-layer perceptron: hidden blocks with dropout, then a linear head.
 
     :class:`~sk_ordinal_kl.OrdinalKLClassifier` uses it when no ``module`` is given and
     fills in ``in_features`` and ``num_classes`` from the data; set the rest through
-    ``module__hidden_units`` and ``module__dropout``.
+    ``module__hidden_units``, ``module__dropout`` and ``module__block``.
 
     Parameters
     ----------
@@ -60,6 +116,10 @@ class TabularMLP(nn.Module):
         Width of each hidden layer; ``()`` gives a linear (multinomial logistic) model.
     dropout : float, default=0.1
         Dropout probability after each hidden layer, in ``[0, 1)``.
+    block : {"relu", "bilinear"}, default="relu"
+        Hidden block: ``Linear -> ReLU``, or a :class:`BilinearUnit` (a quadratic
+        function of the block's input; one bilinear block with the cumulative head
+        learns ordinal classes cut from a product of features exactly).
 
     Examples
     --------
@@ -74,9 +134,10 @@ class TabularMLP(nn.Module):
         num_classes: int,
         hidden_units: Sequence[int] = (64, 64),
         dropout: float = 0.1,
+        block: str = "relu",
     ):
         super().__init__()
-        self.layers = _mlp(in_features, hidden_units, dropout, int(num_classes))
+        self.layers = _mlp(in_features, hidden_units, dropout, int(num_classes), block)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Logits of the batch.
@@ -274,6 +335,8 @@ class StackedMLP(nn.Module):
         Hidden layer widths of every member.
     dropout : float, default=0.1
         Dropout probability after each hidden layer.
+    block : {"relu", "bilinear"}, default="relu"
+        Hidden block of every member, as in :class:`TabularMLP`.
     same_init : bool, default=True
         Build one :class:`TabularMLP` from torch's random state and copy it into every
         member: each member then starts where a lone fit seeded alike starts, and the
@@ -295,14 +358,18 @@ class StackedMLP(nn.Module):
         hidden_units: Sequence[int] = (64, 64),
         dropout: float = 0.1,
         same_init: bool = True,
+        block: str = "relu",
     ):
         super().__init__()
         if int(n_members) < 1:
             raise ValueError(f"n_members must be a positive integer, got {n_members!r}.")
         count = 1 if same_init else int(n_members)
-        nets = [TabularMLP(in_features, num_classes, hidden_units, dropout) for _ in range(count)]
+        nets = [
+            TabularMLP(in_features, num_classes, hidden_units, dropout, block)
+            for _ in range(count)
+        ]
         nets = nets * int(n_members) if same_init else nets
-        linears = [[m for m in net.layers if isinstance(m, nn.Linear)] for net in nets]
+        linears = [[m for m in net.modules() if isinstance(m, nn.Linear)] for net in nets]
         self.weights = nn.ParameterList(
             nn.Parameter(torch.stack([layers[i].weight.detach() for layers in linears]))
             for i in range(len(linears[0]))
@@ -312,7 +379,14 @@ class StackedMLP(nn.Module):
             for i in range(len(linears[0]))
         )
         self.dropout = float(dropout)
+        self.block = block
         self.n_members = int(n_members)
+
+    def _activate(self, h: torch.Tensor) -> torch.Tensor:
+        if self.block == "bilinear":  # the BilinearUnit's product of its two halves
+            a, b = h.chunk(2, dim=-1)
+            return a * b
+        return F.relu(h)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Member logits of a batch.
@@ -335,7 +409,7 @@ class StackedMLP(nn.Module):
         h = torch.addmm(first_b.reshape(-1), X, first_w.reshape(k * width, -1).T)
         h = h.view(X.shape[0], k, width).transpose(0, 1)  # (k, B, width)
         for weight, bias in zip(weights, biases, strict=True):
-            h = F.relu(h)
+            h = self._activate(h)
             if self.training and self.dropout > 0:
                 h = h * member_dropout_mask(h, self.dropout)
             h = torch.baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2))
@@ -344,9 +418,10 @@ class StackedMLP(nn.Module):
     def member(self, m: int) -> TabularMLP:
         """Member ``m`` as a stand-alone :class:`TabularMLP` (a copy of its weights)."""
         in_features, num_classes = self.weights[0].shape[2], self.weights[-1].shape[1]
-        hidden = tuple(w.shape[1] for w in self.weights[:-1])
-        net = TabularMLP(in_features, num_classes, hidden, self.dropout)
-        linears = [layer for layer in net.layers if isinstance(layer, nn.Linear)]
+        halves = 2 if self.block == "bilinear" else 1  # a bilinear unit's linear map is 2x
+        hidden = tuple(w.shape[1] // halves for w in self.weights[:-1])
+        net = TabularMLP(in_features, num_classes, hidden, self.dropout, self.block)
+        linears = [layer for layer in net.modules() if isinstance(layer, nn.Linear)]
         with torch.no_grad():
             for layer, weight, bias in zip(linears, self.weights, self.biases, strict=True):
                 layer.weight.copy_(weight[m])

@@ -42,7 +42,13 @@ from ._compat import Interval, safe_indexing, validate_parameter_constraints
 from ._meta import copy_input_attributes, require_y
 from .classifier import OrdinalKLClassifier
 from .decision import PREDICTION_RULES, predict_index
-from .labels import OrdinalEncoding, check_labels, resolve_ordinal_classes
+from .labels import (
+    OrdinalEncoding,
+    check_label_type,
+    check_labels,
+    resolve_ordinal_classes,
+    sorted_codes,
+)
 from .losses import GaussianKLCrossEntropy
 from .losses._grid import GaussianKLGridCrossEntropy
 from .metrics import neg_mse_class_index_scorer
@@ -352,26 +358,26 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
         check_array(X, accept_sparse=True, dtype=None, ensure_all_finite=False)
         labels = check_labels(y)
         given = template.classes
+        check_label_type(labels, y, given)  # float labels need an order, as in the estimator
         ordinal = resolve_ordinal_classes(y, given, stacklevel=3)
         encoding = OrdinalEncoding(ordinal)
-        encoding.encode(labels)  # unknown labels raise before any training
+        index = encoding.encode(labels)  # unknown labels raise before any training
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float64)
         X, labels, sample_weight = indexable(X, labels, sample_weight)
         if self.n_jobs == 0:
             raise ValueError("n_jobs=0 has no meaning; use None, a positive count or -1.")
         scorer = check_scoring(template, scoring=self.scoring)
-        cv = check_cv(self.cv, labels, classifier=True)
-        folds = list(cv.split(X, labels, groups))
+        # The splitter sees each label's rank among the sorted labels: the folds of the
+        # labels themselves, stratified also for float labels (continuous to scikit-learn).
+        strata = sorted_codes(ordinal)[index]
+        cv = check_cv(self.cv, strata, classifier=True)
+        folds = list(cv.split(X, strata, groups))
         self.batched_ = _not_batchable(template) is None
-        if self.batched_:
-            probas, self.fold_fit_times_ = self._fit_batched(
-                template, candidates, ordinal, X, labels, sample_weight, folds
-            )
-        else:
-            probas, self.fold_fit_times_ = self._fit_each(
-                template, candidates, ordinal, X, labels, sample_weight, folds
-            )
+        fit = self._fit_batched if self.batched_ else self._fit_each
+        probas, self.fold_fit_times_ = fit(
+            template, candidates, ordinal, X, labels, sample_weight, folds
+        )
         scores = np.empty((len(candidates) * len(rules), len(folds)))
         for split, (proba, (_, test)) in enumerate(zip(probas, folds, strict=True)):
             X_test, y_test = safe_indexing(X, test), labels[test]

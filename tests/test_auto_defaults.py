@@ -1,4 +1,4 @@
-"""``lr="auto"`` and ``batch_size="auto"``: the MLP keeps 1e-3 and 64, TabM's grow with the rows."""
+"""``lr="auto"`` and ``batch_size="auto"``: the MLP keeps 1e-3 and 64, TabM's grow with rows."""
 
 import numpy as np
 import pytest

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 
 import numpy as np
@@ -441,6 +443,39 @@ def test_atomic_cache_roundtrip(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["b.json"]  # no temporary left over
 
 
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_atomic_writes_get_the_mode_of_any_new_file(tmp_path, umask_022):
+    write_atomic(tmp_path / "a.json", {"x": 1})
+    (tmp_path / "b.txt").write_text("plain")
+    assert stat.S_IMODE((tmp_path / "a.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "b.txt").stat().st_mode) == 0o644
+    os.umask(0o027)  # the umask decides, as for open()
+    write_atomic(tmp_path / "c.json", {"x": 1})
+    assert stat.S_IMODE((tmp_path / "c.json").stat().st_mode) == 0o640
+
+
+def test_run_info_is_written_with_the_mode_of_the_other_outputs(
+    orreview_root, tmp_path, umask_022
+):
+    sources = benchmark.data_dir_sources(orreview_root, ["alpha"], max_holdouts=1)
+    methods = {"logreg": benchmark.METHODS["logreg"]}
+    run = benchmark.run_benchmark(
+        sources, methods, benchmark.QUICK_PROTOCOL, tmp_path / "c", progress=False
+    )
+    files = benchmark.write_outputs(run, tmp_path / "out")
+    assert "run_info.json" in files and "summary.md" in files
+    modes = {name: oct(stat.S_IMODE(path.stat().st_mode)) for name, path in files.items()}
+    assert modes == dict.fromkeys(files, oct(0o644))
+    cached = list((tmp_path / "c").rglob("*.json"))
+    assert cached and {oct(stat.S_IMODE(p.stat().st_mode)) for p in cached} == {oct(0o644)}
+
+
 def test_every_loss_of_the_family_is_an_opt_in_method():
     from sk_ordinal_kl.benchmark import ALL_METHODS, LOSS_METHODS, METHODS, Protocol
     from sk_ordinal_kl.losses import LOSSES, MinMaxLoss
@@ -468,9 +503,10 @@ def test_corn_method_predicts_distributions_over_all_classes():
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
 
 
-def test_peer_grids_are_no_larger_than_the_ce_kl_grid():
+def test_peer_grids_are_no_larger_than_the_ce_kl_rule_grid():
+    # ce_kl_rule scores alpha x sigma x rule candidates; no peer searches more
     protocol = benchmark.Protocol()
-    kl_points = len(protocol.alphas) * len(protocol.sigmas)
+    kl_points = len(protocol.alphas) * len(protocol.sigmas) * len(protocol.rules)
     for name, spec in benchmark.METHODS.items():
         if spec.grid is not None:
             points = int(np.prod([len(v) for v in spec.grid(protocol).values()]))
@@ -626,7 +662,8 @@ def test_guidance_tables_quote_the_run(mixed_root, tmp_path):
     results = pd.read_csv(root / "main" / "results.csv")
     for dataset in ("alpha", "grades"):
         mean = results[(results["dataset"] == dataset) & (results["method"] == "ce_kl_rule")]
-        row = next(line for line in text.splitlines() if line.startswith(f"| {dataset} |"))
+        section = text.split("### CE vs CE+KL")[1]
+        row = next(line for line in section.splitlines() if line.startswith(f"| {dataset} |"))
         assert f"{mean['mse'].mean():.3f}" in row
     assert "Conformal sets at 90%" in text and "### By training size" not in text
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pandas as pd
 
 from sk_ordinal_kl.benchmark.guidance import backbone_table
@@ -73,3 +76,36 @@ def test_compare_runs_pairs_holdouts_and_counts_same_parameters():
     cells = [c.strip() for c in compare_runs(before, after, "m").splitlines()[2].split("|")[1:-1]]
     # Means 2.5 -> 3.0 (+20%); every pair moved up by 0.5: an exact Wilcoxon p of 0.125.
     assert cells == ["a", "2000", "4", "2.5", "3", "+20.00%", "0.12 (tie)", "75%"]
+
+
+def test_rules_table_means_each_rule_over_holdouts_and_counts_the_best():
+    from sk_ordinal_kl.benchmark.guidance import rules_table
+
+    def row(dataset, holdout, mse, mae):
+        rules = ("argmax", "median", "mean")
+        return {
+            "dataset": dataset,
+            "method": "defaults",
+            "holdout": holdout,
+            "mse_by_rule": json.dumps(dict(zip(rules, mse, strict=True))),
+            "mae_by_rule": json.dumps(dict(zip(rules, mae, strict=True))),
+        }
+
+    results = pd.DataFrame(
+        [
+            row("a", 0, (1.0, 0.8, 0.6), (0.5, 0.4, 0.45)),
+            row("a", 1, (3.0, 1.2, 1.0), (0.7, 0.6, 0.65)),
+            row("b", 0, (0.2, 0.4, 0.3), (0.2, 0.3, 0.25)),
+            row("b", 1, (0.2, 0.4, 0.3), (0.2, 0.3, 0.25)),
+            {**row("b", 0, (9, 9, 9), (9, 9, 9)), "method": "other"},  # not read
+        ]
+    )
+    text = rules_table(results)
+    # a: MSE means 2.0 / 1.0 / 0.8 (mean best), MAE 0.6 / 0.5 / 0.55 (median best).
+    assert "| a | 2 | 1 | **0.8** | 0.6 | **0.5** | 0.55 |" in text
+    assert "| b | **0.2** | 0.4 | 0.3 | **0.2** | 0.3 | 0.25 |" in text
+    assert "MSE: best on `argmax` 1, `median` 0, `mean` 1 of 2 datasets" in text
+    # Geometric mean against argmax of the MSE: mean sqrt(0.8 / 2.0 * 0.3 / 0.2).
+    expected = np.sqrt(0.8 / 2.0 * 0.3 / 0.2)
+    assert f"`mean` {expected:.3f}" in text
+    assert rules_table(results, method="absent") == ""

@@ -72,6 +72,17 @@ def test_ratio_of_zero_means():
     assert mse_ratio(0.0, 0.0) == 1.0
     assert math.isinf(mse_ratio(0.1, 0.0))
     assert mse_ratio(0.0, 0.5) == 0.0
+    assert mse_ratio(0.0, 0.0, floor=0.01) == 1.0
+    assert mse_ratio(0.0, 0.03, floor=0.01) == pytest.approx(0.25)
+
+
+def test_the_ratio_is_floored_at_one_error_among_the_paired_test_rows():
+    values = {("d", "ce_kl_rule"): [0.0, 0.0, 0.0], ("d", "svorim"): [0.0, 0.02, 0.01]}
+    results = _results(values).assign(n_test=50)  # 150 paired test rows: floor 1/150
+    row = standing_table(results, {"ce_kl_rule"}).iloc[0]
+    floor = 1 / 150
+    assert row["ratio"] == pytest.approx(floor / (0.01 + floor))
+    assert 0 < row["ratio"] < 1
 
 
 def test_holdouts_are_paired_by_index_and_missing_ones_dropped():

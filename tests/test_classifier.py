@@ -495,6 +495,40 @@ def test_nullable_pandas_dtypes_give_natural_classes(ordinal_data, y, expected_d
     assert list(clf.classes_) == sorted(set(y.tolist()))
 
 
+def test_string_labels_predict_one_dtype_however_they_come(ordinal_data):
+    """The same labels as a list in ``classes``, a unicode array, an object array or an
+    ordered Categorical: ``classes_`` and ``predict`` have one dtype (object), as the
+    docstring's ``classes_`` entry says, and the same values."""
+    X, y = ordinal_data
+    order = ["low", "mid", "high", "top"]
+    as_unicode = np.array(order)[y]  # dtype <U4
+    fits = {
+        "list": _fit(X, as_unicode, classes=order, max_epochs=1),
+        "unicode array": _fit(X, as_unicode, classes=np.array(order), max_epochs=1),
+        "object y": _fit(X, as_unicode.astype(object), classes=order, max_epochs=1),
+        "categorical": _fit(
+            X, pd.Categorical(as_unicode, categories=order, ordered=True), max_epochs=1
+        ),
+        "series": _fit(
+            X,
+            pd.Series(pd.Categorical(as_unicode, categories=order, ordered=True)),
+            max_epochs=1,
+        ),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ClassOrderWarning)
+        fits["no order"] = _fit(X, as_unicode, max_epochs=1)
+    reference = fits["list"].predict(X)
+    for name, clf in fits.items():
+        predicted = clf.predict(X)
+        assert clf.classes_.dtype == object, name
+        assert clf.ordinal_classes_.dtype == object, name
+        assert predicted.dtype == object, name
+        assert all(type(label) is str for label in predicted), name
+        if name != "no order":  # another order trains another network
+            np.testing.assert_array_equal(predicted, reference)
+
+
 def test_partial_fit_with_random_state_is_reproducible(ordinal_data):
     X, y = ordinal_data
 

@@ -44,6 +44,7 @@ from sk_ordinal_kl.conformal import (
     min_calibration_samples,
 )
 from sk_ordinal_kl.conformal import classifier as conformal_classifier
+from sk_ordinal_kl.conformal.scores import rps_scores
 from sk_ordinal_kl.datasets import make_ordinal_classification
 from sk_ordinal_kl.labels import ordinal_classes_of
 
@@ -189,6 +190,21 @@ def test_rps_known_answer():
     assert model.quantile_ == 0.5
     test = np.array([[0.25, 0.5, 0.25], [0.5, 0.25, 0.25], [0.25, 0.25, 0.5]])
     np.testing.assert_array_equal(model.predict_interval(test), [[1, 1], [0, 1], [1, 2]])
+
+
+def test_rps_anchor_is_the_lower_median_on_ties():
+    # The median is the smallest k with F(k) >= 1/2. Row 0: F = (1/2, 3/4, 1) -> 0;
+    # row 1: F = (1/4, 1/2, 1) -> 1; row 2: F = (1/4, 3/4, 1) -> 1. Rows 0 and 1 put
+    # exactly half of the mass up to their median: "F(k) > 1/2" would move it up.
+    test = np.array([[0.5, 0.25, 0.25], [0.25, 0.25, 0.5], [0.25, 0.5, 0.25]])
+    np.testing.assert_array_equal(rps_scores(test)[1], [0, 1, 1])
+    # A threshold below every score of these rows leaves each set its anchor alone.
+    model = OrdinalConformalClassifier(MODEL3, confidence_level=0.2, method="rps", prefit=True)
+    model.conformalize(CAL_PROBA, CAL_Y)
+    # Calibration scores 0.125, 0.5, 0.5, 0.75 (test_rps_known_answer); rank
+    # ceil(5 * 0.2) = 1 -> 0.125, below the smallest score of each row (0.5).
+    assert model.quantile_ == 0.125
+    np.testing.assert_array_equal(model.predict_interval(test), [[0, 0], [1, 1], [1, 1]])
 
 
 def test_randomized_aps_score_and_rank_formulas():

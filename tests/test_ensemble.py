@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from test_loss_family import REFERENCES, np_reduce
 
-from sk_ordinal_kl import OrdinalKLClassifier
+from sk_ordinal_kl import OrdinalKLClassifier, TooLittleDataWarning
 from sk_ordinal_kl.callbacks import SigmaSchedule
 from sk_ordinal_kl.conformal import OrdinalConformalClassifier
 from sk_ordinal_kl.datasets import validation_strata
@@ -219,6 +219,51 @@ def test_tabm_bins_come_from_the_training_rows(ordinal_data):
         assert edges[-1] == pytest.approx(X[:120, j].max(), rel=1e-6)
 
 
+def _assert_encodes_with_bins_of(module, rows, n_bins):
+    """``module``'s piecewise-linear encoding is the one of the quantile bins of
+    ``rows``' columns with at least 3 distinct values, as computed by
+    ``rtdl_num_embeddings`` itself (not through TabMNet)."""
+    import rtdl_num_embeddings
+
+    embedded = [j for j in range(rows.shape[1]) if np.unique(rows[:, j]).size >= 3]
+    np.testing.assert_array_equal(module.embedded_columns.numpy(), embedded)
+    values = torch.as_tensor(rows[:, embedded], dtype=torch.float32)
+    expected = rtdl_num_embeddings.PiecewiseLinearEncoding(
+        rtdl_num_embeddings.compute_bins(values, n_bins=n_bins)
+    ).impl
+    got = module.embeddings.impl
+    for name in ("weight", "bias"):
+        torch.testing.assert_close(getattr(got, name), getattr(expected, name))
+    # And so the same encoding of the training rows.
+    torch.testing.assert_close(got(values), expected(values))
+
+
+def test_tabm_bins_are_those_of_the_embedded_columns(ordinal_data):
+    X, y = ordinal_data
+    X = X.copy()
+    X[:, 0] = X[:, 0] > 0  # column 0 binary: passes through, the embedded ones are 1..4
+    clf = OrdinalKLClassifier(module="tabm", max_epochs=1, random_state=0, **SMALL_TABM)
+    clf.fit(X[:120], y[:120])
+    _assert_encodes_with_bins_of(clf.module_, X[:120], n_bins=4)
+
+
+def test_a_refit_on_other_rows_sets_the_module_up_from_them(ordinal_data):
+    X, y = ordinal_data
+    X = X.copy()
+    X[120:, 2] *= 3.0  # other rows, other quantiles
+    clf = OrdinalKLClassifier(module="tabm", max_epochs=1, random_state=0, **SMALL_TABM)
+    clf.fit(X[:120], y[:120])
+    _assert_encodes_with_bins_of(clf.module_, X[:120], n_bins=4)
+    clf.fit(X[120:], y[120:])
+    _assert_encodes_with_bins_of(clf.module_, X[120:], n_bins=4)
+    # Any module's data_kwargs, with no module__ value to hide what it derived.
+    net = OrdinalKLClassifier(module=RecordingNet, max_epochs=1)
+    net.fit(X[:100], y[:100])
+    net.fit(X[100:160], y[100:160])
+    assert net.module_.n_rows == 60
+    assert net.module_.column_max == pytest.approx(X[100:160, 0].max(), rel=1e-6)
+
+
 @pytest.fixture
 def mixed_table():
     rng = np.random.default_rng(1)
@@ -303,6 +348,65 @@ def test_early_stopping_with_a_class_of_one_sample(ordinal_data):
     assert strata[0] == strata[np.flatnonzero(y == 3)[0]]
 
 
+def test_early_stopping_fits_40_rows_of_8_classes():
+    """A validation split of 4 rows (10 % of 40) cannot hold 8 strata: the classes are
+    merged with their neighbours until the smaller part, not only the training part,
+    has a row for each stratum (scikit-learn's stratified split raises otherwise)."""
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(8), 5)
+    X = rng.normal(size=(40, 3)) + y[:, None]
+    clf = OrdinalKLClassifier(early_stopping=True, max_epochs=2, random_state=0)
+    # It fits, and says that 4 validation rows cannot hold 8 classes (the training
+    # part keeps every class: 5 rows each, at most one held out).
+    with pytest.warns(TooLittleDataWarning, match="validation part has no row of") as caught:
+        clf.fit(X, y)
+    assert not any("training part" in str(w.message) for w in caught)
+    assert not any("per class" in str(w.message) for w in caught)
+    assert list(clf.classes_) == list(range(8))
+    assert "valid_loss" in clf.history[-1]
+    with pytest.warns(TooLittleDataWarning):  # the same split again
+        _, valid = clf.get_split_datasets(X.astype(np.float32), y)
+    assert len(valid) == 4
+    assert np.unique(validation_strata(y, 0.1)).size <= 4
+
+
+def test_one_row_per_class_warns_that_there_is_too_little_data():
+    """TabM (early stopping on) on one row per class: 1 validation row, 3 training rows.
+    The fit goes on, and says what is missing from each part, with the classes named
+    as the split made them."""
+    rng = np.random.default_rng(0)
+    y = np.array(["a", "b", "c", "d"])
+    X = rng.normal(size=(4, 3)) + np.arange(4)[:, None]
+    clf = OrdinalKLClassifier(
+        module="tabm", classes=list(y), max_epochs=3, random_state=0, **SMALL_TABM
+    )
+    with pytest.warns(TooLittleDataWarning) as caught:
+        clf.fit(X, y)
+    messages = [str(w.message) for w in caught if w.category is TooLittleDataWarning]
+    assert any("4 rows for 4 classes, fewer than 2 per class" in m for m in messages)
+    (split,) = [m for m in messages if "validation split with every class" in m]
+    with pytest.warns(TooLittleDataWarning):  # the same split again
+        _, valid = clf.get_split_datasets(X.astype(np.float32), clf._encoding_.encode(y))
+    held_out = y[np.asarray(valid.indices)]
+    assert len(held_out) == 1 and "holds out 1 of 4 rows" in split
+    assert f"the training part has no row of ['{held_out[0]}']" in split
+    kept = [str(label) for label in y if label != held_out[0]]
+    assert f"the validation part has no row of {kept}" in split
+    # The MLP without early stopping: only the rows per class.
+    mlp = OrdinalKLClassifier(classes=list(y), max_epochs=2, random_state=0)
+    with pytest.warns(TooLittleDataWarning, match="fewer than 2 per class") as caught:
+        mlp.fit(X, y)
+    assert not any("validation" in str(w.message) for w in caught)
+
+
+def test_enough_rows_fit_without_a_too_little_data_warning(ordinal_data):
+    X, y = ordinal_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TooLittleDataWarning)
+        OrdinalKLClassifier(module="tabm", max_epochs=2, random_state=0, **SMALL_TABM).fit(X, y)
+        OrdinalKLClassifier(max_epochs=2, random_state=0).fit(X[:8], y[:8])  # 2 per class
+
+
 def test_early_stopping_auto_is_on_for_tabm_only(ordinal_data):
     X, y = ordinal_data
     with warnings.catch_warnings():
@@ -373,7 +477,9 @@ def test_tabm_forward_is_the_packages_forward(dropout):
         net.zero_grad()
         torch.manual_seed(1)  # the same dropout masks on both paths
         out = net(X)
-        (out * torch.linspace(-1, 1, out.numel(), dtype=out.dtype).view(out.shape)).sum().backward()
+        (
+            out * torch.linspace(-1, 1, out.numel(), dtype=out.dtype).view(out.shape)
+        ).sum().backward()
         return out.detach(), {n: p.grad.clone() for n, p in net.named_parameters()}
 
     fast_out, fast_grads = run(True)

@@ -23,7 +23,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.fixes import parse_version
 
-from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier
+from sk_ordinal_kl import ClassOrderWarning, OrdinalKLClassifier, OrdinalKLClassifierCV
 from sk_ordinal_kl.conformal import OrdinalConformalClassifier
 from sk_ordinal_kl.decision import TunedOrdinalDecisionCV
 from sk_ordinal_kl.labels import (
@@ -385,3 +385,124 @@ def test_meta_estimator_on_encoded_strings_warns(three_class_split):
         warnings.simplefilter("error", ClassOrderWarning)
         tuned.set_params(classes=sorted_codes(ORDERS["strings"]))
         cross_val_predict(tuned, X_train, y, cv=2, method="predict_proba")
+
+
+# --------------------------------------------------------------------------- #
+# Float labels (half steps): classes when an order lists them
+# --------------------------------------------------------------------------- #
+HALF_STEPS = [0.5, 1.5, 2.5]
+
+
+def test_float_labels_listed_in_classes_train_as_their_index(fitted, three_class_split):
+    """``y + 0.5`` with ``classes=[0.5, 1.5, 2.5]`` has the ordinal index of ``y``: the
+    same network as on the integers, and the labels predicted are the floats."""
+    X_train, X_test, y_train, y_test = three_class_split
+    reference = fitted["sorted_ints"]
+    model = OrdinalKLClassifier(classes=HALF_STEPS, **PARAMS).fit(X_train, y_train + 0.5)
+    np.testing.assert_array_equal(model.classes_, HALF_STEPS)
+    assert model.classes_.dtype == np.float64
+    np.testing.assert_array_equal(
+        model.predict_proba_ordinal(X_test), reference.predict_proba_ordinal(X_test)
+    )
+    predicted = model.predict(X_test)
+    assert predicted.dtype == np.float64
+    np.testing.assert_array_equal(predicted, reference.predict(X_test) + 0.5)
+    assert model.score(X_test, y_test + 0.5) == reference.score(X_test, y_test)
+    for scorer in OUR_SCORERS.values():
+        assert scorer(model, X_test, y_test + 0.5) == pytest.approx(
+            scorer(reference, X_test, y_test), abs=1e-12
+        )
+    # An ordered Categorical of the floats gives the order as well.
+    as_categorical = pd.Categorical.from_codes(y_train, categories=HALF_STEPS, ordered=True)
+    from_categorical = OrdinalKLClassifier(**PARAMS).fit(X_train, as_categorical)
+    np.testing.assert_array_equal(from_categorical.predict(X_test), predicted)
+
+
+def _float_label_message():
+    return r"Unknown label type: continuous.*pass classes=\[0\.5, 1\.5, 2\.5\]"
+
+
+def test_float_labels_without_an_order_say_what_to_do(three_class_split):
+    X_train, _, y_train, _ = three_class_split
+    for model in (
+        OrdinalKLClassifier(max_epochs=1),
+        OrdinalKLClassifierCV(OrdinalKLClassifier(max_epochs=1), alphas=(1.0,), sigmas=(1.0,)),
+        TunedOrdinalDecisionCV(OrdinalKLClassifier(max_epochs=1), cv=2),
+        TunedOrdinalDecisionCV(LogisticRegression(), cv=3),  # before any split
+        OrdinalConformalClassifier(OrdinalKLClassifier(max_epochs=1)),
+    ):
+        with pytest.raises(ValueError, match=_float_label_message()):
+            model.fit(X_train, y_train + 0.5)
+
+
+def test_meta_estimators_take_float_labels_as_the_estimator_does(three_class_split):
+    """Each meta-estimator on ``y + 0.5`` (the order given to it or to the estimator
+    inside) gives what it gives on ``y``, plus 0.5: the same folds, fits and choices."""
+    X_train, X_test, y_train, y_test = three_class_split
+    net = {"max_epochs": 3, "random_state": 0}
+
+    def both(make, inner_classes, meta_classes=None, **params):
+        on_ints = make(OrdinalKLClassifier(**net), **params).fit(X_train, y_train)
+        inner = OrdinalKLClassifier(classes=inner_classes, **net)
+        on_floats = make(inner, **params, **({"classes": meta_classes} if meta_classes else {}))
+        return on_ints, on_floats.fit(X_train, y_train + 0.5)
+
+    grid = {"alphas": (0.5, 2.0), "sigmas": (1.0,), "cv": 2}
+    searches = [
+        both(OrdinalKLClassifierCV, HALF_STEPS, **grid),
+        both(TunedOrdinalDecisionCV, HALF_STEPS, cv=2),
+        both(TunedOrdinalDecisionCV, None, HALF_STEPS, cv=2),
+    ]
+    for on_ints, on_floats in searches:
+        np.testing.assert_array_equal(on_floats.classes_, HALF_STEPS)
+        predicted = on_floats.predict(X_test)
+        assert predicted.dtype == np.float64
+        np.testing.assert_array_equal(predicted, on_ints.predict(X_test) + 0.5)
+        assert on_floats.score(X_test, y_test + 0.5) == on_ints.score(X_test, y_test)
+    search_ints, search_floats = searches[0]
+    np.testing.assert_array_equal(
+        search_floats.cv_results_["mean_test_score"], search_ints.cv_results_["mean_test_score"]
+    )
+    tuned_ints, tuned_floats = searches[1]
+    assert tuned_floats.best_decision_ == tuned_ints.best_decision_
+    # The order of a Pipeline's last step is seen too.
+    piped = make_pipeline(StandardScaler(), OrdinalKLClassifier(classes=HALF_STEPS, **net))
+    tuned = TunedOrdinalDecisionCV(piped, cv=2).fit(X_train, y_train + 0.5)
+    np.testing.assert_array_equal(tuned.classes_, HALF_STEPS)
+    conformal = [
+        model.fit(X_train[:150], y[:150]).conformalize(X_train[150:], y[150:])
+        for model, y in (
+            (OrdinalConformalClassifier(OrdinalKLClassifier(**net)), y_train),
+            (
+                OrdinalConformalClassifier(OrdinalKLClassifier(**net), classes=HALF_STEPS),
+                y_train + 0.5,
+            ),
+        )
+    ]
+    np.testing.assert_array_equal(
+        conformal[1].predict_interval(X_test), conformal[0].predict_interval(X_test) + 0.5
+    )
+    assert conformal[1].score(X_test, y_test + 0.5) == conformal[0].score(X_test, y_test)
+
+
+def test_meta_estimators_predict_string_labels_as_objects(three_class_split):
+    """As the estimator: one dtype for ``classes_`` and ``predict`` whether the order came
+    as a list or an ordered Categorical, also around a classifier that predicts a
+    unicode array (LogisticRegression)."""
+    X_train, X_test, y_train, _ = three_class_split
+    order = ORDERS["strings"]
+    as_unicode = np.array(order)[y_train]
+    as_categorical = pd.Categorical(as_unicode, categories=order, ordered=True)
+    for make in (
+        lambda **kw: TunedOrdinalDecisionCV(LogisticRegression(), cv=2, **kw),
+        lambda **kw: OrdinalConformalClassifier(LogisticRegression(), **kw),
+    ):
+        predictions = []
+        for model in (
+            make(classes=order).fit(X_train, as_unicode),
+            make().fit(X_train, as_categorical),
+        ):
+            assert model.classes_.dtype == object and model.ordinal_classes_.dtype == object
+            predictions.append(model.predict(X_test))
+            assert predictions[-1].dtype == object
+        np.testing.assert_array_equal(*predictions)

@@ -25,6 +25,7 @@ PARAMS = {
     "focal": {"gamma": 1.5},
     "mean_variance": {"lambda_mean": 0.3, "lambda_var": 0.1},
     "min_max": {"ce_weight": 0.5, "pull_weight": 0.7},
+    "all_threshold": {},
 }
 # Every entry of LOSSES, plus parameters that route to other paths: plain
 # cross-entropy (alpha, gamma, eta = 0) and a soft table too wide for band rows.

@@ -3,9 +3,16 @@
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl.modules import CosineClassifierHead, MinMaxMLP, StackedMLP, TabularMLP
+from sk_ordinal_kl.modules import (
+    BilinearUnit,
+    CosineClassifierHead,
+    MinMaxMLP,
+    StackedMLP,
+    TabularMLP,
+)
 
 
 def test_tabular_mlp_layers_follow_hidden_units():
@@ -125,3 +132,76 @@ def test_stacked_mlp_drops_each_member_on_its_own_in_training_only():
     # Same weights in every member: with one shared mask the members would agree.
     assert not torch.allclose(trained[:, 0], trained[:, 1])
     assert torch.allclose(evaluated[:, 0], evaluated[:, 1])
+
+
+# ---------------------------------------------------------------- bilinear blocks
+def test_bilinear_unit_is_the_product_of_two_affine_maps():
+    torch.manual_seed(0)
+    unit = BilinearUnit(3, 4).double()
+    X = torch.randn(6, 3, dtype=torch.float64)
+    W, b = unit.linear.weight.detach().numpy(), unit.linear.bias.detach().numpy()
+    x = X.numpy()
+    expected = (x @ W[:4].T + b[:4]) * (x @ W[4:].T + b[4:])  # independent float64
+    np.testing.assert_allclose(unit(X).detach().numpy(), expected, rtol=1e-12)
+
+
+def test_one_bilinear_block_is_a_quadratic_function():
+    torch.manual_seed(1)
+    net = TabularMLP(2, 1, hidden_units=(5,), dropout=0.0, block="bilinear").double()
+    x = torch.randn(2, dtype=torch.float64)
+    h = torch.randn(2, dtype=torch.float64)
+    # A quadratic f has a constant second difference: f(x+2h) - 2 f(x+h) + f(x) = h'Ah,
+    # the same wherever it is taken.
+    second = [net(z + 2 * h) - 2 * net(z + h) + net(z) for z in (x, -3 * x, x + 5.0)]
+    torch.testing.assert_close(second[0], second[1])
+    torch.testing.assert_close(second[0], second[2])
+    relu = TabularMLP(2, 1, hidden_units=(5,), dropout=0.0).double()  # piecewise linear
+    assert relu(x).shape == net(x).shape
+
+
+@pytest.mark.parametrize("block", ["relu", "bilinear"])
+def test_stacked_members_are_lone_networks(block):
+    torch.manual_seed(2)
+    stacked = StackedMLP(4, 3, 5, hidden_units=(8, 6), dropout=0.0, block=block, same_init=False)
+    X = torch.randn(7, 4)
+    out = stacked(X)
+    for m in range(5):
+        lone = stacked.member(m)
+        assert isinstance(lone.layers[0], BilinearUnit if block == "bilinear" else nn.Linear)
+        torch.testing.assert_close(lone(X), out[:, m])
+
+
+def test_same_init_members_start_as_a_lone_bilinear_net():
+    torch.manual_seed(3)
+    lone = TabularMLP(4, 3, (8,), 0.0, "bilinear")
+    torch.manual_seed(3)
+    stacked = StackedMLP(4, 3, 2, hidden_units=(8,), dropout=0.0, block="bilinear")
+    X = torch.randn(5, 4)
+    torch.testing.assert_close(stacked(X)[:, 1], lone(X))
+
+
+def test_unknown_block_is_refused():
+    with pytest.raises(ValueError, match="block must be one of"):
+        TabularMLP(2, 3, block="tanh")
+    with pytest.raises(ValueError, match="block must be one of"):
+        StackedMLP(2, 3, 2, block="tanh")
+
+
+def test_bilinear_block_with_the_cumulative_head_learns_a_product_rule():
+    # Classes cut from x1 * x2 (a saddle, as in the toy reference set): one bilinear
+    # block and the cumulative head hold the rule exactly; ReLU blocks approximate it.
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(600, 2)).astype(np.float32)
+    y = np.digitize(X[:, 0] * X[:, 1], [-0.3, -0.05, 0.05, 0.3])
+    net = OrdinalKLClassifier(
+        alpha=0.0,
+        head="cumulative",
+        module__hidden_units=(16,),
+        module__block="bilinear",
+        module__dropout=0.0,
+        optimizer__weight_decay=0.0,
+        lr=0.01,
+        max_epochs=150,
+        random_state=0,
+    ).fit(X[:400], y[:400])
+    assert np.mean(net.predict(X[400:]) == y[400:]) > 0.95

@@ -141,11 +141,25 @@ def _assert_same_search(search, template, X, y, folds, alphas=ALPHAS, sigmas=SIG
     np.testing.assert_allclose(search.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
 
 
-@pytest.mark.parametrize("head", ["softmax", "cumulative", "binomial"])
-def test_scores_equal_grid_search_cv(ordinal_data, head):
+@pytest.mark.parametrize(
+    ("head", "block"),
+    [
+        ("softmax", "relu"),
+        ("cumulative", "relu"),
+        ("binomial", "relu"),
+        ("softmax", "bilinear"),
+        ("cumulative", "bilinear"),
+    ],
+)
+def test_scores_equal_grid_search_cv(ordinal_data, head, block):
     X, y = ordinal_data
     template = OrdinalKLClassifier(
-        max_epochs=4, batch_size=32, module__dropout=0.0, random_state=0, head=head
+        max_epochs=4,
+        batch_size=32,
+        module__dropout=0.0,
+        module__block=block,
+        random_state=0,
+        head=head,
     )
     folds = StratifiedKFold(3)
     search = OrdinalKLClassifierCV(template, alphas=ALPHAS, sigmas=SIGMAS, cv=folds).fit(X, y)
@@ -225,6 +239,46 @@ def test_which_path_runs(ordinal_data, params, batched):
         template, alphas=(1.0,), sigmas=(1.0,), predictions=("mean",), cv=2, refit=False
     ).fit(X, y)
     assert search.batched_ is batched
+
+
+ORDER = ["low", "mid", "high", "top"]  # sorted, they read high < low < mid < top
+
+
+@pytest.mark.parametrize("scoring", [neg_mse_class_index_scorer, "neg_log_loss"])
+def test_scores_equal_grid_search_cv_when_sorted_and_ordinal_orders_differ(ordinal_data, scoring):
+    """String labels whose sorted order is not their ordinal order: the fold nets must
+    train on the ordinal order (the MSE on the class index tells), and the held-out
+    probabilities reach a scorer in ``classes_`` (sorted) columns (the log-loss tells,
+    as scikit-learn's scorer maps its columns by ``classes_``). GridSearchCV fits every
+    candidate separately on the same folds: an independent computation."""
+    X, y = ordinal_data
+    labels = np.array(ORDER)[y]
+    template = OrdinalKLClassifier(
+        max_epochs=4, batch_size=32, module__dropout=0.0, random_state=0, classes=ORDER
+    )
+    folds = StratifiedKFold(3)
+    alphas, sigmas, rules = (0.5, 2.0), (1.0,), ["argmax", "median", "mean"]
+    search = OrdinalKLClassifierCV(
+        template, alphas=alphas, sigmas=sigmas, cv=folds, scoring=scoring
+    ).fit(X, labels)
+    reference = GridSearchCV(
+        template,
+        {"alpha": list(alphas), "sigma": list(sigmas), "prediction": rules},
+        cv=folds,
+        scoring=scoring,
+    ).fit(X, labels)
+    assert list(search.ordinal_classes_) == ORDER
+    assert list(search.classes_) == sorted(ORDER)
+    merged = pd.DataFrame(search.cv_results_).merge(
+        pd.DataFrame(reference.cv_results_), on=["param_alpha", "param_sigma", "param_prediction"]
+    )
+    assert len(merged) == len(alphas) * len(sigmas) * len(rules)
+    for split in range(3):
+        np.testing.assert_allclose(
+            merged[f"split{split}_test_score_x"], merged[f"split{split}_test_score_y"], rtol=1e-6
+        )
+    assert search.best_params_ == reference.best_params_
+    np.testing.assert_array_equal(search.predict(X), reference.predict(X))
 
 
 # ------------------------------------------------------------- the estimator

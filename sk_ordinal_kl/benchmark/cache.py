@@ -4,11 +4,11 @@ A unit is (dataset, training size, method, holdout) or the same with an inner se
 place of the method. Its file name carries a hash of everything that determines the
 result — the method's description and grid, the protocol, the data's content, the
 versions of this package and of the libraries that train (numpy, scikit-learn, torch,
-skorch), a digest of this package's code (docstrings and comments excluded) and the cache
-format — so a changed method never reads a stale result, and an
-interrupted run resumes by skipping every file already written. Files are written to a
-temporary name and moved into place with :func:`os.replace`, which is atomic on POSIX
-and Windows: a killed run leaves either a complete file or none.
+skorch, and the peers' packages), a digest of this package's code (docstrings and
+comments excluded) and the cache format — so a changed method never reads a stale
+result, and an interrupted run resumes by skipping every file already written. Files
+are written to a temporary name and moved into place with :func:`os.replace`, which is
+atomic on POSIX and Windows: a killed run leaves either a complete file or none.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import secrets
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -37,8 +37,19 @@ __all__ = [
 #: Bump when the meaning of a cached record changes.
 CACHE_VERSION = 2
 
-#: Packages whose version can change a result.
-_VERSIONED = ("sk-ordinal-kl", "numpy", "scikit-learn", "torch", "skorch")
+#: Packages whose version can change a result (the peers' own packages included).
+_VERSIONED = (
+    "sk-ordinal-kl",
+    "numpy",
+    "scikit-learn",
+    "torch",
+    "skorch",
+    "skordinal",
+    "ogboost",
+    "mord",
+    "coral-pytorch",
+    "dlordinal",
+)
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +178,10 @@ def read_cached(path: Path) -> dict[str, Any] | None:
 def write_atomic(path: Path, record: dict[str, Any]) -> None:
     """Write ``record`` as JSON to ``path`` atomically (temporary file + ``os.replace``).
 
+    The file gets the permissions of any file the process creates (``0o666`` less the
+    umask, 0644 under the usual umask), not the owner-only mode of
+    :func:`tempfile.mkstemp`.
+
     Parameters
     ----------
     path : Path
@@ -176,7 +191,8 @@ def write_atomic(path: Path, record: dict[str, Any]) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle, sort_keys=True)

@@ -17,6 +17,7 @@ same fits' ``predict_proba``. Methods that name the same ``search`` share one se
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +32,7 @@ from sklearn.pipeline import Pipeline
 
 from ..callbacks import SigmaSchedule
 from ..classifier import OrdinalKLClassifier
-from ..losses import LOSSES
+from ..losses import LOSSES, AllThresholdLoss
 from ..preprocessing import make_tabular_preprocessor
 from .peers import (
     CornLoss,
@@ -162,7 +163,8 @@ def mlp_method(
     estimator : class, default=OrdinalKLClassifier
         Estimator class (e.g. a subclass with another output layer).
     **params
-        Further estimator parameters (``alpha``, ``criterion``, ``criterion__*``, ...).
+        Further estimator parameters (``alpha``, ``criterion``, ``criterion__*``, ...);
+        they win over the protocol's (``lr``, ``module__hidden_units``, ...).
 
     Returns
     -------
@@ -175,7 +177,7 @@ def mlp_method(
     >>> pipe.named_steps["clf"].alpha
     0.5
     """
-    return _pipeline(estimator(**_mlp_kwargs(protocol, classes, seed), **params))
+    return _pipeline(estimator(**{**_mlp_kwargs(protocol, classes, seed), **params}))
 
 
 def _schedule_method(protocol: Protocol, classes: list, seed: int) -> Pipeline:
@@ -311,6 +313,35 @@ def _kl_grid(protocol: Protocol) -> dict[str, Sequence]:
     return {"alpha": protocol.alphas, "sigma": protocol.sigmas}
 
 
+def _clm_grid(protocol: Protocol) -> dict[str, Sequence]:
+    return {"alpha": protocol.clm_alphas, "sigma": (1.0,)}
+
+
+#: A linear latent score on the cumulative head, trained with the all-threshold loss: the
+#: classic threshold model (mord's LogisticAT, with weight decay for its penalty), which
+#: fitted pyrim10 best of the probes (``benchmarks/accuracy/small_data_probe.py``).
+_LINEAR_AT = {
+    "head": "cumulative",
+    "module__hidden_units": (),
+    "criterion": AllThresholdLoss,
+    "lr": 1e-2,
+}
+
+#: The cumulative-link head on the protocol's MLP.
+_CLM = {"head": "cumulative"}
+#: One block of 64 bilinear units (a quadratic latent score) and the cumulative head,
+#: trained to fit closely: no dropout or weight decay, learning rate 3e-3 (the settings
+#: of ``benchmarks/accuracy/small_data_probe.py`` that fitted toy and balance-scale).
+_BILINEAR_CLM = {
+    "head": "cumulative",
+    "module__block": "bilinear",
+    "module__hidden_units": (64,),
+    "module__dropout": 0.0,
+    "optimizer__weight_decay": 0.0,
+    "lr": 3e-3,
+}
+
+
 def _ce_grid(protocol: Protocol) -> dict[str, Sequence]:
     return {"alpha": (0.0,)}
 
@@ -323,8 +354,19 @@ def _grid_of(name: str, protocol: Protocol) -> dict[str, Sequence]:
     return protocol.peer_grids[name]
 
 
+def _defaults(protocol: Protocol, classes: list, seed: int) -> Pipeline:
+    """The estimator exactly as it ships: every default, nothing tuned."""
+    return _pipeline(OrdinalKLClassifier(classes=classes, random_state=seed))
+
+
 #: The method registry: name -> MethodSpec. Order is the order of tables and plots.
 METHODS: dict[str, MethodSpec] = {
+    "defaults": MethodSpec(
+        _defaults,
+        "OrdinalKLClassifier() with every default (nothing tuned): what a user who fits "
+        "the defaults gets",
+        ours=True,
+    ),
     "ce": MethodSpec(partial(mlp_method, alpha=0.0), "MLP + CE (alpha=0), argmax", ours=True),
     "ce_rule": MethodSpec(
         mlp_method,
@@ -350,6 +392,35 @@ METHODS: dict[str, MethodSpec] = {
         tune_rule=True,
         search="ce_kl",
         batched=True,
+        ours=True,
+    ),
+    "clm_rule": MethodSpec(
+        partial(mlp_method, **_CLM),
+        "MLP + cumulative-link head (logit), CE + alpha KL, alpha x decision rule tuned "
+        "(one batched network per fold)",
+        grid=_clm_grid,
+        score_rules=True,
+        tune_rule=True,
+        batched=True,
+        ours=True,
+    ),
+    "bilinear_clm_rule": MethodSpec(
+        partial(mlp_method, **_BILINEAR_CLM),
+        "64 bilinear units + cumulative-link head, no dropout or weight decay, lr 3e-3, "
+        "CE + alpha KL, alpha x decision rule tuned (one batched network per fold)",
+        grid=_clm_grid,
+        score_rules=True,
+        tune_rule=True,
+        batched=True,
+        ours=True,
+    ),
+    "linear_at_rule": MethodSpec(
+        partial(mlp_method, **_LINEAR_AT),
+        "linear score + cumulative-link head, all-threshold loss, lr 1e-2, weight decay x "
+        "decision rule tuned",
+        grid=_peer_grid("linear_at"),
+        score_rules=True,
+        tune_rule=True,
         ours=True,
     ),
     "ce_kl_schedule": MethodSpec(
@@ -515,7 +586,11 @@ def _missing_requirement(spec: MethodSpec) -> str | None:
     """Why ``spec`` cannot run here (first module that fails to import), or None."""
     for module in spec.requires:
         try:
-            importlib.import_module(module)
+            with warnings.catch_warnings():
+                # A peer's import-time deprecation notice (ogboost builds a tree with a
+                # criterion name scikit-learn deprecates) says nothing about this run.
+                warnings.simplefilter("ignore", FutureWarning)
+                importlib.import_module(module)
         except ImportError as exc:
             hint = _INSTALL_HINTS.get(module, f"pip install {module}")
             return f"{module} not importable ({exc.__class__.__name__}); install: {hint}"

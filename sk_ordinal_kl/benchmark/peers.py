@@ -34,6 +34,8 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetRegressor
 from torch import nn
 
+from .._budget import auto_epochs
+from ..batching import ArrayBatchLoader
 from ..classifier import OrdinalKLClassifier
 from ..decision import check_prediction_rule, predict_index
 from ..labels import labels_to_indices
@@ -215,7 +217,8 @@ class MLPRegressorNet(NeuralNetRegressor):
     random_state : int or None, default=None
         Seed of ``torch.manual_seed`` before every ``fit``.
     **kwargs
-        skorch ``NeuralNetRegressor`` parameters (``max_epochs``, ``lr``, ...).
+        skorch ``NeuralNetRegressor`` parameters (``max_epochs``, ``lr``, ...);
+        ``max_epochs="auto"`` resolves as the estimator's does.
     """
 
     def __init__(self, module=TabularMLP, *args, random_state: int | None = None, **kwargs):
@@ -223,6 +226,11 @@ class MLPRegressorNet(NeuralNetRegressor):
         kwargs.setdefault("optimizer", torch.optim.AdamW)
         kwargs.setdefault("train_split", None)
         kwargs.setdefault("verbose", 0)
+        # Batches sliced from whole tensors, as the estimator's: skorch's per-row
+        # DataLoader would make this peer pay several times the estimator's cost per epoch.
+        kwargs.setdefault("iterator_train", ArrayBatchLoader)
+        kwargs.setdefault("iterator_valid", ArrayBatchLoader)
+        kwargs.setdefault("iterator_train__shuffle", True)
         super().__init__(module, *args, **kwargs)
         self.random_state = random_state
 
@@ -233,6 +241,8 @@ class MLPRegressorNet(NeuralNetRegressor):
         self.set_params(module__in_features=X.shape[1])
         if self.random_state is not None:
             torch.manual_seed(self.random_state)
+        if self.max_epochs == "auto":
+            fit_params.setdefault("epochs", auto_epochs(len(X), self.batch_size))
         return super().fit(X, y, **fit_params)
 
     def predict(self, X) -> np.ndarray:

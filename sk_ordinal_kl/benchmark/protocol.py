@@ -23,7 +23,13 @@ def _peer_grids() -> dict[str, dict[str, tuple]]:
     learning rate (its grid is the one that costs the most compute per point).
     """
     leaves = (7, 31)
-    svm = {"estimator__C": (1.0, 10.0, 100.0), "estimator__gamma": (0.01, 0.1, 1.0)}
+    # C and gamma by decades, the values ORCA's 7 x 7 grid (10^-3..10^3 each) chose on
+    # the small reference sets; gamma=1000 is a near-identity kernel (nearest-neighbour-
+    # like), which wins on tae. C comes first: the search visits it in ascending order.
+    svm = {
+        "estimator__C": (1.0, 10.0, 100.0, 1000.0),
+        "estimator__gamma": (0.01, 0.1, 1.0, 1000.0),
+    }
     return {
         "hgb": {"max_leaf_nodes": leaves},
         "hgb_reg": {"regressor__learning_rate": (0.05, 0.1), "regressor__max_leaf_nodes": leaves},
@@ -40,6 +46,8 @@ def _peer_grids() -> dict[str, dict[str, tuple]]:
         "corn": {"lr": (1e-3, 3e-3)},
         "dlordinal_tri": {"criterion__alpha2": (0.02, 0.1)},
         "ce_kl_schedule": {"alpha": (0.5, 1.0, 2.0), "sigma": (2.0,)},
+        # The linear all-threshold model's penalty, as mord_at's alpha (3 points).
+        "linear_at": {"optimizer__weight_decay": (0.01, 0.1, 1.0)},
         # TabM fits cost ~20x an MLP fit: alpha only, at the sigma of the probe (1).
         "tabm_kl": {"alpha": (0.5, 1.0), "sigma": (1.0,)},
     }
@@ -55,8 +63,10 @@ class Protocol:
 
     Parameters
     ----------
-    max_epochs : int
-        Epochs of every neural fit (inner CV and refit alike).
+    max_epochs : int or "auto"
+        Epochs of every neural fit (inner CV and refit alike); ``"auto"`` is the
+        estimator's default budget (2,000 steps within 100 to 500 epochs; see
+        :func:`~sk_ordinal_kl._budget.auto_epochs`).
     batch_size : int
         Mini-batch size of every neural fit.
     hidden_units : tuple of int
@@ -65,6 +75,9 @@ class Protocol:
         AdamW learning rate.
     alphas, sigmas : tuple of float
         Inner-search grid of the CE+KL methods.
+    clm_alphas : tuple of float
+        Inner-search grid of the cumulative-head methods (``sigma=1``): plain CE
+        (``alpha=0``) is a candidate, as it fitted the noise-free sets best.
     rules : tuple of str
         Decision rules scored from the same inner fits by the ``*_rule`` methods.
     schedule_factor : float
@@ -76,6 +89,10 @@ class Protocol:
         Seconds one fit of a time-limited peer (the kernel SVMs) may take; a grid point
         whose fit takes longer on a fold cannot be chosen, and a refit that takes longer
         fails the unit (see :class:`~sk_ordinal_kl.benchmark.peers.FitTimeLimit`).
+    search_time_budget : float
+        Seconds the inner search of a time-limited peer may spend on one holdout; it
+        visits the grid in order (the SVMs' ``C`` ascending) and leaves the grid points
+        it has not reached when the budget is spent unfitted, so they cannot be chosen.
     inner_cv : int
         Folds of the inner stratified K-fold.
     max_train : int or None
@@ -97,16 +114,18 @@ class Protocol:
     3
     """
 
-    max_epochs: int = 40
+    max_epochs: int | str = "auto"
     batch_size: int = 64
     hidden_units: tuple[int, ...] = (64, 64)
     lr: float = 1e-3
     alphas: tuple[float, ...] = (0.5, 1.0, 2.0)
     sigmas: tuple[float, ...] = (0.5, 1.0, 2.0)
+    clm_alphas: tuple[float, ...] = (0.0, 0.5, 1.0)
     rules: tuple[str, ...] = ("argmax", "median", "mean")
     schedule_factor: float = 0.95
     tabm_max_epochs: int = 100
     solver_time_limit: float = 60.0
+    search_time_budget: float = 120.0
     inner_cv: int = 3
     max_train: int | None = None
     conformal_methods: tuple[str, ...] = ("ce", "ce_kl", "hgb")
@@ -126,6 +145,7 @@ class Protocol:
             "schedule_factor",
             "tabm_max_epochs",
             "solver_time_limit",
+            "search_time_budget",
         )
         return {k: v for k, v in asdict(self).items() if k in keys}
 
@@ -139,6 +159,11 @@ QUICK_PROTOCOL = Protocol(
     tabm_max_epochs=10,
     alphas=(0.5, 2.0),
     sigmas=(1.0,),
+    clm_alphas=(0.0, 1.0),
     inner_cv=2,
-    peer_grids={name: dict(list(grid.items())[:1]) for name, grid in PEER_GRIDS.items()},
+    # the first value of every parameter: one grid point per peer
+    peer_grids={
+        name: {key: values[:1] for key, values in grid.items()}
+        for name, grid in PEER_GRIDS.items()
+    },
 )

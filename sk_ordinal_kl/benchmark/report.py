@@ -92,7 +92,8 @@ def _setting(dataset: str, size: str) -> str:
 
 
 def summary_markdown(summary: pd.DataFrame) -> str:
-    """Markdown table: dataset, method, holdouts and ``mean ± 95% CI half-width`` per metric.
+    """Markdown table: dataset, method, holdouts, ``mean ± 95% CI half-width`` per metric
+    and the median refit time in seconds (``fit s``, one thread, when recorded).
 
     Parameters
     ----------
@@ -103,13 +104,21 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     -------
     table : str
     """
+    timed = "fit_seconds" in summary
     header = ["dataset", "method", "n", "train rows", *(label for label, _ in METRICS.values())]
+    header += ["fit s"] if timed else []
     rows = []
     for _, row in summary.iterrows():
         cells = [_fmt(row[f"{m}_mean"], row[f"{m}_ci_half"]) for m in METRICS]
+        cells += [_seconds(row["fit_seconds"])] if timed else []
         setting = _setting(row["dataset"], row["size"])
         rows.append([setting, row["method"], row["n_holdouts"], f"{row['n_train']:.0f}", *cells])
     return markdown_table(header, rows)
+
+
+def _seconds(value: float) -> str:
+    """A median fit time: two significant digits (0.012, 0.35, 4.2, 37)."""
+    return "—" if not np.isfinite(value) else f"{value:.2g}" if value < 10 else f"{value:.0f}"
 
 
 def tests_markdown(tests: pd.DataFrame, wtl: pd.DataFrame) -> str:
@@ -330,9 +339,11 @@ def hindsight_markdown(hindsight: pd.DataFrame) -> str:
 STANDING_NOTE = (
     "Per dataset, the method of this package with the lowest mean MSE on the class index "
     "(any backbone, head, loss or rule) against the peer with the lowest mean MSE (every "
-    "other method), both picked on the test means; ratio = ours / peer, paired Wilcoxon "
-    "over the holdouts both ran. W = our mean lower and p < 0.05, L = higher and p < 0.05, "
-    "T otherwise (with fewer than 6 paired holdouts p < 0.05 cannot be reached)."
+    "other method), both picked on the test means; ratio = ours / peer, both floored at one "
+    "off-by-one error among the paired test rows (a perfect score is not infinitely "
+    "better than one error); paired Wilcoxon over the holdouts both ran. W = our mean "
+    "lower and p < 0.05, L = higher and p < 0.05, T otherwise (with fewer than 6 paired "
+    "holdouts p < 0.05 cannot be reached)."
 )
 
 
@@ -400,7 +411,7 @@ def report_markdown(
         "## Standing: our best configuration against the best peer" if len(standing) else "",
         STANDING_NOTE if len(standing) else "",
         standing_markdown(standing) if len(standing) else "",
-        "## Test metrics: mean ± 95% t-CI half-width over holdouts",
+        "## Test metrics: mean ± 95% t-CI half-width over holdouts, median refit seconds",
         summary_markdown(summary) if not summary.empty else "_no results_",
         "## Friedman",
         _friedman_sections(friedman),
@@ -427,8 +438,8 @@ def _failures_markdown(failures: list[dict]) -> str:
         return ""
     rows = [[f["dataset"], f["size"], f["method"], f["holdout"], f["error"]] for f in failures]
     return (
-        f"**{len(failures)} unit(s) failed** and are missing from the tables below "
-        "(a rerun retries them):\n\n"
+        f"**{len(failures)} unit(s) failed or ran out of the solver time limit** and are "
+        "missing from the tables below (a rerun retries them):\n\n"
         + markdown_table(["dataset", "size", "method", "holdout", "error"], rows)
     )
 
@@ -483,9 +494,10 @@ def _time_limit_markdown(run: BenchmarkRun) -> str:
     if not cases:
         return ""
     return (
-        f"**Solver time limit ({run.protocol.solver_time_limit:g} s per fit):** inner-search "
-        "grid points (summed over holdouts) whose fit ran out of time on a fold and so could "
-        "not be chosen — " + "; ".join(cases) + "."
+        f"**Solver time limits ({run.protocol.solver_time_limit:g} s per fit, "
+        f"{run.protocol.search_time_budget:g} s per inner search):** grid points (summed "
+        "over holdouts) that a fit ran out of time on, or that the search did not reach "
+        "within its budget, could not be chosen — " + "; ".join(cases) + "."
     )
 
 

@@ -127,14 +127,21 @@ def _time_limited_search(
     spec: MethodSpec, split: Split, protocol: Protocol, seed: int
 ) -> list[dict[str, Any]]:
     """The grid search of a time-limited peer: same folds, order and score as
-    ``GridSearchCV``'s, but a grid point whose fit runs out of time on one fold is not
-    fitted on the others; its ``cv_mse`` is NaN, and :func:`select_best` passes it over."""
-    folds = StratifiedKFold(protocol.inner_cv, shuffle=True, random_state=seed)
+    ``GridSearchCV``'s, within the protocol's time limits. A grid point whose fit runs
+    out of ``solver_time_limit`` on one fold is not fitted on the others, and the points
+    not reached within ``search_time_budget`` are not fitted at all: their ``cv_mse`` is
+    NaN, and :func:`select_best` passes them over."""
+    folds = list(
+        StratifiedKFold(protocol.inner_cv, shuffle=True, random_state=seed).split(
+            split.X_train, split.y_train
+        )
+    )
     X, y = split.X_train, split.y_train
+    deadline = time.perf_counter() + protocol.search_time_budget
     rows = []
     for params in ParameterGrid(dict(spec.grid(protocol))):
         errors: list[float] = []
-        for train, test in folds.split(X, y):
+        for train, test in folds if time.perf_counter() < deadline else ():
             estimator = spec.build(protocol, split.classes, seed)
             estimator.set_params(**{f"clf__{name}": value for name, value in params.items()})
             try:
@@ -147,7 +154,7 @@ def _time_limited_search(
             {
                 "params": {name: _plain(value) for name, value in params.items()},
                 "rule": "predict",
-                "cv_mse": float(np.mean(errors)) if errors else float("nan"),
+                "cv_mse": float(np.mean(errors)) if len(errors) == len(folds) else np.nan,
             }
         )
     return rows
@@ -260,6 +267,7 @@ def _evaluate(
     start = time.perf_counter()
     estimator.fit(split.X_train, split.y_train)
     y_pred = estimator.predict(split.X_test)
+    seconds = time.perf_counter() - start
     extra = {} if spec.finalize is None else _decision_facts(estimator, split, protocol)
     chosen.update(extra.pop("chosen", {}))
     return {
@@ -271,9 +279,29 @@ def _evaluate(
         "n_test": len(split.y_test),
         "n_classes": split.n_classes,
         **score_split(split.y_test, y_pred, split.classes),
-        "fit_seconds": time.perf_counter() - start,
+        "fit_seconds": seconds,
         "params": json.dumps(chosen, sort_keys=True),
         **extra,
+        **_scores_by_rule(estimator, split, protocol),
+    }
+
+
+def _scores_by_rule(estimator, split: Split, protocol: Protocol) -> dict[str, str]:
+    """Test MSE and MAE on the class index under every fixed rule, all read from the
+    same fitted model's probabilities: what the choice of rule alone is worth. Empty for
+    a method without ``predict_proba``."""
+    if not hasattr(estimator, "predict_proba"):
+        return {}
+    columns = np.asarray(estimator.classes_, dtype=np.int64)  # labels are class indices
+    proba = np.zeros((len(split.y_test), split.n_classes))
+    proba[:, columns] = estimator.predict_proba(split.X_test)
+    index = {rule: predict_index(proba, rule) for rule in protocol.rules}
+    errors = {rule: predicted - split.y_test for rule, predicted in index.items()}
+    mse = {rule: float(np.mean(error**2)) for rule, error in errors.items()}
+    mae = {rule: float(np.mean(np.abs(error))) for rule, error in errors.items()}
+    return {
+        "mse_by_rule": json.dumps(mse, sort_keys=True),
+        "mae_by_rule": json.dumps(mae, sort_keys=True),
     }
 
 
@@ -437,6 +465,8 @@ def _run_task(task: _Task, methods: dict[str, MethodSpec]) -> _TaskResult:
                         "method": name,
                         "holdout": task.holdout,
                         "error": f"{type(exc).__name__}: {exc}".splitlines()[0][:300],
+                        # a protocol outcome (reported), not a broken method
+                        "time_limit": isinstance(exc, SolverTimeLimitError),
                     }
                 )
     return result
@@ -641,6 +671,8 @@ RESULT_COLUMNS = [
     "fit_seconds",
     "params",
     "rule_mse",
+    "mse_by_rule",
+    "mae_by_rule",
 ]
 
 

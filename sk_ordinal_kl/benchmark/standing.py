@@ -5,7 +5,10 @@ package with the lowest mean MSE on the class index (any backbone, head, loss or
 against the peer with the lowest mean MSE (any method of another package or a plain
 baseline), with
 
-* ``ratio`` — our mean MSE divided by the peer's (below 1: we are better);
+* ``ratio`` — our mean MSE divided by the peer's (below 1: we are better), both floored
+  at the resolution of the test parts: one off-by-one error among all the paired test
+  rows, ``1 / n_test``. A perfect score on a few hundred test rows is then "at most
+  one error in ``n_test``", not infinitely better than one error;
 * the paired two-sided Wilcoxon test of the two on the same holdouts, and its outcome
   (win / tie / loss for us, as in :func:`~sk_ordinal_kl.benchmark.statistics.paired_tests`);
 
@@ -29,14 +32,24 @@ from .statistics import BLOCK, SIGNIFICANCE_LEVEL, _outcome, wilcoxon_p
 __all__ = ["geometric_mean_ratio", "mse_ratio", "standing_markdown", "standing_table"]
 
 
-def mse_ratio(ours: float, peer: float) -> float:
-    """``ours / peer``, with 0/0 read as a tie (1.0) and x/0 as ``inf``.
+def mse_ratio(ours: float, peer: float, floor: float = 0.0) -> float:
+    """``(ours + floor) / (peer + floor)``, with 0/0 read as a tie (1.0) and x/0 as ``inf``.
+
+    Parameters
+    ----------
+    ours, peer : float
+        Mean MSEs (>= 0).
+    floor : float, default=0.0
+        Added to both: the smallest error the test rows can tell from none.
 
     Examples
     --------
     >>> mse_ratio(0.3, 0.2), mse_ratio(0.0, 0.0), mse_ratio(0.1, 0.0)
     (1.4999999999999998, 1.0, inf)
+    >>> mse_ratio(0.0, 0.01, floor=0.01)
+    0.5
     """
+    ours, peer = ours + floor, peer + floor
     if peer == 0:
         return 1.0 if ours == 0 else math.inf
     return ours / peer
@@ -46,6 +59,14 @@ def _best(means: pd.Series, methods: Collection[str]) -> str | None:
     """The method of ``methods`` with the lowest mean (the first in table order on a tie)."""
     candidates = means[means.index.isin(list(methods))]
     return None if candidates.empty else str(candidates.idxmin())
+
+
+def _resolution(data: pd.DataFrame, holdouts: pd.Index) -> float:
+    """``1 / n``, ``n`` the test rows of the paired holdouts (0 when unknown)."""
+    if "n_test" not in data:
+        return 0.0
+    rows = data[data["holdout"].isin(holdouts)].groupby("holdout")["n_test"].first()
+    return 1.0 / float(rows.sum()) if rows.sum() > 0 else 0.0
 
 
 def standing_table(
@@ -67,7 +88,9 @@ def standing_table(
     table : DataFrame
         One row per block that has both sides: ``dataset, size, ours, ours_<metric>,
         peer, peer_<metric>, ratio, n_pairs, p_value, outcome``. Means are over the
-        holdouts both methods ran (paired by holdout index).
+        holdouts both methods ran (paired by holdout index); the ratio floors both at
+        one off-by-one error among their test rows (``n_test``, when the results have
+        it).
 
     Examples
     --------
@@ -89,6 +112,7 @@ def standing_table(
         pair = wide[[mine, peer]].dropna()
         p, _ = wilcoxon_p(pair[mine] - pair[peer])
         ours_mean, peer_mean = float(pair[mine].mean()), float(pair[peer].mean())
+        floor = _resolution(data, pair.index)
         rows.append(
             {
                 "dataset": dataset,
@@ -97,7 +121,7 @@ def standing_table(
                 f"ours_{metric}": ours_mean,
                 "peer": peer,
                 f"peer_{metric}": peer_mean,
-                "ratio": mse_ratio(ours_mean, peer_mean),
+                "ratio": mse_ratio(ours_mean, peer_mean, floor),
                 "n_pairs": len(pair),
                 "p_value": p,
                 "outcome": _outcome(ours_mean, peer_mean, p),

@@ -144,7 +144,8 @@ def ci_table(results: pd.DataFrame, metrics: Sequence[str] = tuple(METRICS)) -> 
     Returns
     -------
     summary : DataFrame
-        Columns ``dataset, size, method, n_holdouts, n_train`` (mean training rows) and
+        Columns ``dataset, size, method, n_holdouts, n_train`` (mean training rows),
+        ``fit_seconds`` (median refit time, when ``results`` has it) and
         ``<m>_mean, <m>_ci_low, <m>_ci_high, <m>_ci_half`` per metric, in the order rows
         first appear in ``results``.
     """
@@ -157,6 +158,8 @@ def ci_table(results: pd.DataFrame, metrics: Sequence[str] = tuple(METRICS)) -> 
             "n_holdouts": len(group),
             "n_train": float(group["n_train"].mean()),
         }
+        if "fit_seconds" in group:
+            row["fit_seconds"] = float(group["fit_seconds"].median())
         for metric in metrics:
             mean, half = t_interval(group[metric])
             row.update(

@@ -162,6 +162,7 @@ class OrdinalConformalClassifier(OrdinalMetaClassifier):
         require_y(self, y)
         labels = check_labels(y)
         check_consistent_length(X, labels)
+        self._check_label_type(labels, y)
         self._check_labels_in_classes(labels)  # bad classes raise before any fitting
         inner_params = self._inner_fit_params(fit_params)
         inner_y = labels_for_inner_fit(labels, y, self.classes)  # keeps the order
@@ -273,10 +274,11 @@ class OrdinalConformalClassifier(OrdinalMetaClassifier):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            ``estimator_.predict(X)``.
+            ``estimator_.predict(X)``, with the dtype of ``classes_`` (object for
+            string labels, whatever array the estimator returns them in).
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X)
+        return np.asarray(self.estimator_.predict(X)).astype(self.classes_.dtype, copy=False)
 
     def predict_set(self, X) -> np.ndarray:
         """Prediction sets: which labels each sample's set contains.

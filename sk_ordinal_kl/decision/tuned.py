@@ -327,6 +327,9 @@ class TunedOrdinalDecisionCV(OrdinalMetaClassifier):
         return decisions
 
     def _splits(self, X, y, groups) -> list:
+        # The splitter sees each label's rank among the sorted labels: the folds of the
+        # labels themselves, stratified also for float labels (continuous to scikit-learn).
+        y = np.unique(y, return_inverse=True)[1].reshape(-1)
         if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
             if groups is not None:
                 raise ValueError(
@@ -382,6 +385,7 @@ class TunedOrdinalDecisionCV(OrdinalMetaClassifier):
         labels = check_labels(y)
         X, labels, groups = indexable(X, labels, groups)
         check_consistent_length(X, labels)
+        self._check_label_type(labels, y)
         self._check_labels_in_classes(labels)
         inner_params, weights = self._fit_and_score_params(fit_params, len(labels))
         if isinstance(self.cv, str):  # "prefit"

@@ -31,6 +31,7 @@ from ._order import (  # noqa: F401
     LABEL_ENCODED_MESSAGE,
     ClassOrderWarning,
     _ordered_categories,
+    check_label_type,
     resolve_ordinal_classes,
     warn_if_label_encoded,
 )
@@ -38,6 +39,7 @@ from ._order import (  # noqa: F401
 __all__ = [
     "ClassOrderWarning",
     "OrdinalEncoding",
+    "check_label_type",
     "check_labels",
     "format_labels",
     "labels_to_indices",

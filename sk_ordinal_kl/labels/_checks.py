@@ -175,7 +175,12 @@ def _check_object_labels(values: np.ndarray, name: str) -> None:
 
 
 def _check_class_list(classes: ArrayLike, name: str = "classes") -> np.ndarray:
+    """The classes of an estimator: 2 or more unique labels, string labels as an object
+    array whatever they came as (a list, a unicode array, pandas categories), so that
+    ``classes_`` and the predictions have one dtype for the same labels."""
     classes = check_labels(classes, name=name)
+    if classes.dtype.kind in "US":  # fixed-width strings: the dtype would vary with input
+        classes = classes.astype(object)
     if len(classes) < 2:
         raise ValueError(f"{name} must name at least 2 classes, got {format_labels(classes)}.")
     unique, counts = np.unique(_as_1d_object(classes, name), return_counts=True)

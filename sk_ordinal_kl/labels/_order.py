@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from sklearn.utils.multiclass import check_classification_targets
 
 from .._compat import label_encoded_fit
 from .._warnings import warn_once
@@ -21,6 +22,7 @@ from ._checks import _check_class_list, _natural_values, check_labels, format_la
 __all__ = [
     "LABEL_ENCODED_MESSAGE",
     "ClassOrderWarning",
+    "check_label_type",
     "resolve_ordinal_classes",
     "warn_if_label_encoded",
 ]
@@ -47,6 +49,50 @@ def _ordered_categories(y: Any) -> np.ndarray | None:
 
 def _has_strings(labels: np.ndarray) -> bool:
     return labels.dtype.kind in "US" or any(isinstance(v, str) for v in labels.ravel())
+
+
+def check_label_type(labels: np.ndarray, y: ArrayLike, classes: ArrayLike | None = None) -> None:
+    """Labels a classifier can learn: discrete ones, or any listed in a given order.
+
+    Without an order (``classes``, or an ordered pandas Categorical ``y``) the labels
+    must be discrete as scikit-learn's ``check_classification_targets`` has it:
+    integers, strings, booleans, or floats that are whole numbers. Float labels such as
+    ``0.5, 1.5, ...`` are accepted when an order lists them (labels outside it raise
+    when they are encoded); without one, the error says how to give it.
+
+    Parameters
+    ----------
+    labels : ndarray of shape (n_samples,)
+        Checked labels (:func:`~sk_ordinal_kl.labels.check_labels`).
+    y : array-like of shape (n_samples,)
+        The labels as passed (an ordered Categorical gives the order).
+    classes : array-like of shape (K,), default=None
+        All labels in ordinal order, when given.
+
+    Raises
+    ------
+    ValueError
+        scikit-learn's "Unknown label type" message, which for float labels goes on
+        to say how to use them as classes.
+
+    Examples
+    --------
+    >>> check_label_type(np.array([0.5, 1.5]), [0.5, 1.5], classes=[0.5, 1.5])
+    """
+    if classes is not None or _ordered_categories(y) is not None:
+        return
+    try:
+        check_classification_targets(labels)
+    except ValueError as error:
+        if labels.dtype.kind != "f":
+            raise
+        observed = np.unique(labels)
+        example = format_labels(observed) if len(observed) <= 10 else "[...]"
+        raise ValueError(
+            f"{error} If these floats are class labels, pass classes={example} (every "
+            "label, in ordinal order) or y as an ordered pandas Categorical; predict then "
+            "returns these labels."
+        ) from None
 
 
 def resolve_ordinal_classes(

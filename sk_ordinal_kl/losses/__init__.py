@@ -36,6 +36,9 @@ computed in log space (finite for logits of any finite size), one module per fam
   ``CE + lambda_1 (E_q[k] - y)^2 / 2 + lambda_2 Var_q[k]`` (Pan et al., CVPR 2018);
 * :class:`MinMaxLoss` (``_min_max``): class-embedding loss for
   :class:`~sk_ordinal_kl.modules.MinMaxMLP`;
+* :class:`AllThresholdLoss` (``_threshold``): one binary cross-entropy per threshold
+  between adjacent classes (on the cumulative head, the all-threshold logistic loss of
+  Rennie & Srebro, 2005);
 * :class:`GaussianKLGridCrossEntropy` (``_grid``): a whole α × σ grid of
   :class:`GaussianKLCrossEntropy` members at once, for
   :class:`~sk_ordinal_kl.OrdinalKLClassifierCV`.
@@ -66,9 +69,11 @@ from ._soft_target import (
     SoftLabelKLCrossEntropy,
     SoftTargetKLCrossEntropy,
 )
+from ._threshold import AllThresholdLoss
 
 __all__ = [
     "LOSSES",
+    "AllThresholdLoss",
     "DLDLv2Loss",
     "FocalLoss",
     "FullKLDLDLLoss",
@@ -97,6 +102,7 @@ LOSSES: dict[str, type[nn.Module]] = {
     "focal": FocalLoss,
     "mean_variance": MeanVarianceLoss,
     "min_max": MinMaxLoss,
+    "all_threshold": AllThresholdLoss,
 }
 
 # Public objects are documented and pickled under this package, not their submodule.
