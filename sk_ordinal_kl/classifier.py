@@ -157,9 +157,12 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         are not whole numbers (``0.5, 1.5, ...``) are classes only when an order lists
         them (this parameter or an ordered Categorical); without one scikit-learn reads
         them as a regression target and ``fit`` raises, saying so.
-    prediction : {"argmax", "median", "mean"}, default="argmax"
+    prediction : {"argmax", "median", "mean"}, default="median"
         Decision rule of :meth:`predict`: mode (accuracy), median (absolute error) or
-        rounded mean (squared error) of the probabilities over ordinal indices.
+        rounded mean (squared error) of the probabilities over ordinal indices. The
+        median is the default because it gave the lowest error on the class index (MSE
+        and MAE) across the benchmark's datasets; ``"argmax"`` is the rule for accuracy,
+        and the only one whose predictions are the argmax of :meth:`predict_proba`.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn: a dict maps labels to
         weights (others weigh 1); ``"balanced"`` weighs each class by
@@ -343,7 +346,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         alpha: float = 1.0,
         sigma: float = 1.0,
         classes=None,
-        prediction: str = "argmax",
+        prediction: str = "median",
         class_weight: dict | str | None = None,
         random_state=None,
         early_stopping: bool | str = "auto",

@@ -138,6 +138,8 @@ def _mlp_kwargs(protocol: Protocol, classes: list, seed: int) -> dict[str, Any]:
         "batch_size": protocol.batch_size,
         "lr": protocol.lr,
         "module__hidden_units": protocol.hidden_units,
+        # the methods name their rule: argmax unless tuned or given
+        "prediction": "argmax",
         "random_state": seed,
     }
 
@@ -196,15 +198,14 @@ def tabm_method(protocol: Protocol, classes: list, seed: int, **params: Any) -> 
     >>> tabm_method(Protocol(), classes=[0, 1, 2], seed=0).named_steps["clf"].module
     'tabm'
     """
-    return _pipeline(
-        OrdinalKLClassifier(
-            module="tabm",
-            classes=classes,
-            max_epochs=protocol.tabm_max_epochs,
-            random_state=seed,
-            **params,
-        )
-    )
+    settings = {
+        "module": "tabm",
+        "classes": classes,
+        "max_epochs": protocol.tabm_max_epochs,
+        "prediction": "argmax",  # as for the MLP methods: argmax unless tuned or given
+        "random_state": seed,
+    }
+    return _pipeline(OrdinalKLClassifier(**{**settings, **params}))
 
 
 def _corn_method(protocol: Protocol, classes: list, seed: int) -> Pipeline:
