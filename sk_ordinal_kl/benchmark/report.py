@@ -429,8 +429,11 @@ def report_markdown(
 
 
 def _protocol_text(protocol: Protocol) -> str:
-    """The protocol's repr with its grids in name order (as ``run_info.json`` stores them)."""
-    return repr(replace(protocol, peer_grids=dict(sorted(protocol.peer_grids.items()))))
+    """The protocol's repr with its grids, and their parameters, in name order (as
+    ``run_info.json`` stores them)."""
+    peers = sorted(protocol.peer_grids.items())
+    grids = {name: dict(sorted(grid.items())) for name, grid in peers}
+    return repr(replace(protocol, peer_grids=grids))
 
 
 def _failures_markdown(failures: list[dict]) -> str:
