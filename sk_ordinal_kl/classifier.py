@@ -37,8 +37,7 @@ from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
 
 from . import _compat
-from ._auto import resolve_batch_size, resolve_lr
-from ._budget import auto_epochs
+from ._auto import auto_epochs, resolve_batch_size, resolve_lr
 from ._compat import Interval, Options, StrOptions, validate_parameter_constraints
 from ._components import MODULES, ComponentsMixin, is_tabm, module_kwargs_from_data
 from ._inputs import validate_X
@@ -570,13 +569,13 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         return self
 
     def _epochs(self, targets) -> int:
-        """``max_epochs`` resolved: ``"auto"`` from the rows that train (see _budget)."""
+        """``max_epochs`` resolved: ``"auto"`` from the rows that train (see _auto)."""
         if self.max_epochs != "auto":
             return int(self.max_epochs)
         rows = len(targets["index"] if isinstance(targets, Mapping) else targets)
         if self._early_stopping():
             rows = rows - math.ceil(rows * self.validation_fraction)
-        return auto_epochs(max(rows, 1), self.batch_size)
+        return auto_epochs(max(rows, 1), self._batch_size())
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """One training or validation epoch (skorch's), recording each batch's loss.

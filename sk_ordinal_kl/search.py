@@ -57,7 +57,7 @@ from .modules import StackedMLP, TabularMLP
 __all__ = ["OrdinalKLClassifierCV"]
 
 # module__* parameters of the default MLP that StackedMLP takes as well.
-_STACKED_MODULE_PARAMETERS = frozenset({"hidden_units", "dropout"})
+_STACKED_MODULE_PARAMETERS = frozenset({"hidden_units", "dropout", "block"})
 
 
 class _HeldOutPredictions(ClassifierMixin, BaseEstimator):

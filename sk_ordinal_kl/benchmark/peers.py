@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetRegressor
 from torch import nn
 
-from .._budget import auto_epochs
+from .._auto import auto_epochs
 from ..batching import ArrayBatchLoader
 from ..classifier import OrdinalKLClassifier
 from ..decision import check_prediction_rule, predict_index
