@@ -82,10 +82,35 @@ def test_default_sources_are_embedded():
     args = benchmark.build_parser().parse_args([])
     sources = benchmark.sources_from_args(args)
     assert [s.name for s in sources] == list(benchmark.EMBEDDED_DATASETS)
-    assert all(s.kind == "embedded" and len(s.holdouts) == 10 for s in sources)
+    assert all(s.kind == "embedded" and len(s.holdouts) == 5 for s in sources)
+    full = benchmark.sources_from_args(benchmark.build_parser().parse_args(["--full"]))
+    assert all(len(s.holdouts) == 10 for s in full)
     split = sources[0].load(3)
     assert split.holdout == 3 and split.X_train.shape[1] == 10
     assert len(split.y_test) == pytest.approx(0.25 * 442, abs=1)
+
+
+def test_the_demonstration_keeps_one_method_of_every_family_at_40_epochs():
+    parse = benchmark.build_parser().parse_args
+    assert benchmark.protocol_from_args(parse([])) == benchmark.DEMO_PROTOCOL
+    assert benchmark.DEMO_PROTOCOL.max_epochs == 40
+    for argv in (["--full"], ["--data-dir", "x"], ["--csv", "t.csv", "--target", "y"]):
+        assert benchmark.protocol_from_args(parse(argv)) == benchmark.Protocol()
+    assert set(benchmark.DEMO_METHODS) <= set(benchmark.METHODS)
+    families = {  # one or more methods of each family a practitioner would compare
+        "our defaults": {"defaults"},
+        "CE": {"ce_rule"},
+        "CE+KL": {"ce_kl_rule"},
+        "ordinal heads": {"clm_rule", "linear_at_rule"},
+        "TabM": {"tabm_kl_rule"},
+        "regression": {"mlp_reg", "hgb_reg"},
+        "deep ordinal peer": {"corn"},
+        "ordinal boosting": {"ogboost"},
+        "kernel ordinal SVM": {"svorim"},
+        "linear ordinal": {"mord_at", "logreg"},
+    }
+    for family, names in families.items():
+        assert names <= set(benchmark.DEMO_METHODS), family
 
 
 def test_csv_source_keeps_declared_classes_and_raw_columns(mixed_root):

@@ -36,13 +36,14 @@ from .data import (
 from .methods import (
     ALL_METHODS,
     DECISION_METHODS,
+    DEMO_METHODS,
     LOSS_METHODS,
     METHODS,
     MethodSpec,
     available_methods,
     mlp_method,
 )
-from .protocol import PEER_GRIDS, QUICK_PROTOCOL, Protocol
+from .protocol import DEMO_PROTOCOL, PEER_GRIDS, QUICK_PROTOCOL, Protocol
 from .report import REFERENCES, load_run, write_outputs
 from .runner import ALL_SIZES, BenchmarkRun, run_benchmark, select_best
 
@@ -51,6 +52,8 @@ __all__ = [
     "ALL_SIZES",
     "DATA_DIR_ENV",
     "DECISION_METHODS",
+    "DEMO_METHODS",
+    "DEMO_PROTOCOL",
     "EMBEDDED_DATASETS",
     "LOSS_METHODS",
     "METHODS",

@@ -1,6 +1,9 @@
 """Command line of ``python -m sk_ordinal_kl.benchmark``.
 
-* no arguments — the embedded, download-free sets, 10 stratified 75/25 holdouts each;
+* no arguments — a demonstration on the embedded, download-free sets: 5 stratified
+  75/25 holdouts each, one method per family (``DEMO_METHODS``), 40 epochs per neural
+  fit (``DEMO_PROTOCOL``); ``--full`` runs them under the standard protocol, every
+  default method and 10 holdouts;
 * ``--data-dir PATH [PATH ...]`` — every orreview-format and CSV-format dataset under the
   folders (``--datasets`` to select, ``--holdouts N`` to cap; all published orreview
   holdouts and ``--csv-holdouts`` (10) cut holdouts by default);
@@ -24,8 +27,15 @@ from pathlib import Path
 from typing import NoReturn
 
 from .data import DatasetSource, csv_file_source, data_dir_sources, embedded_sources
-from .methods import ALL_METHODS, DECISION_METHODS, LOSS_METHODS, METHODS, available_methods
-from .protocol import QUICK_PROTOCOL, Protocol
+from .methods import (
+    ALL_METHODS,
+    DECISION_METHODS,
+    DEMO_METHODS,
+    LOSS_METHODS,
+    METHODS,
+    available_methods,
+)
+from .protocol import DEMO_PROTOCOL, QUICK_PROTOCOL, Protocol
 from .report import load_run, write_outputs
 from .runner import ALL_SIZES, check_size, run_benchmark
 
@@ -119,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help="CI mode: 2 holdouts, 10 epochs, small grids, 2-fold inner CV",
+    )
+    add(
+        "--full",
+        action="store_true",
+        help="on the embedded sets: the standard protocol, every default method and 10 "
+        "holdouts instead of the demonstration (5 holdouts, one method per family, 40 "
+        "epochs)",
     )
     add(
         "--methods",
@@ -229,7 +246,12 @@ def protocol_from_args(args: argparse.Namespace) -> Protocol:
         :data:`~sk_ordinal_kl.benchmark.protocol.QUICK_PROTOCOL` or the default protocol,
         with the flags given applied.
     """
-    protocol = QUICK_PROTOCOL if args.quick else Protocol()
+    if args.quick:
+        protocol = QUICK_PROTOCOL
+    elif _demo(args):
+        protocol = DEMO_PROTOCOL
+    else:
+        protocol = Protocol()
     overrides = {
         "max_epochs": args.max_epochs,
         "alphas": tuple(args.alphas) if args.alphas else None,
@@ -263,6 +285,11 @@ def _check_source_flags(args: argparse.Namespace) -> None:
         raise ValueError("--target and --order describe the table given with --csv FILE.")
 
 
+def _demo(args: argparse.Namespace) -> bool:
+    """Whether this is the demonstration run: the embedded sets, neither --quick nor --full."""
+    return not (args.data_dir or args.csv is not None or args.quick or args.full)
+
+
 def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
     """Datasets of the parsed CLI arguments.
 
@@ -270,15 +297,15 @@ def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
     ----------
     args : argparse.Namespace
         Parsed arguments; reads ``csv``, ``target``, ``order``, ``data_dir``,
-        ``datasets``, ``holdouts``, ``csv_holdouts`` and ``quick``.
+        ``datasets``, ``holdouts``, ``csv_holdouts``, ``quick`` and ``full``.
 
     Returns
     -------
     sources : list of DatasetSource
         The ``--csv`` file, else every orreview and CSV dataset under the
         ``--data-dir`` folders (or the ``--datasets`` named), else the embedded sets;
-        holdouts capped at ``--holdouts`` (2 with ``--quick``), 10 per embedded set
-        when uncapped.
+        holdouts capped at ``--holdouts`` (2 with ``--quick``); uncapped, 5 per embedded
+        set in the demonstration and 10 with ``--full``.
     """
     _check_source_flags(args)
     cap = args.holdouts if args.holdouts is not None else (2 if args.quick else None)
@@ -288,7 +315,7 @@ def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
         return [csv_file_source(args.csv, args.target, order, n_holdouts)]
     if args.data_dir:
         return data_dir_sources(args.data_dir, args.datasets, cap, args.csv_holdouts)
-    return embedded_sources(cap or 10, args.datasets)
+    return embedded_sources(cap or (5 if _demo(args) else 10), args.datasets)
 
 
 def _source_info(source: DatasetSource) -> dict:
@@ -329,7 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sources = sources_from_args(args)
     except (OSError, ValueError) as exc:
         _stop(parser, exc)
-    methods = {m: ALL_METHODS[m] for m in (args.methods or METHODS)}
+    default_methods = DEMO_METHODS if _demo(args) else METHODS
+    methods = {m: ALL_METHODS[m] for m in (args.methods or default_methods)}
     _, skipped = available_methods(methods)
     for name, reason in skipped.items():
         print(f"skipped peer {name}: {reason}", flush=True)

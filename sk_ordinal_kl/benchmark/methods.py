@@ -517,6 +517,25 @@ METHODS: dict[str, MethodSpec] = {
 
 #: Opt-in peers: ``pom`` (skordinal's proportional odds model, unregularised) is the
 #: reference of the ORCA protocol check (``benchmarks/accuracy/orca_reference.py``).
+#: The demonstration run's methods (embedded sets, no ``--methods``): one per family —
+#: the estimator's defaults, CE and CE+KL with a tuned rule, a cumulative-link head, the
+#: all-threshold linear model, TabM, MLP regression, CORN, boosting regression, ordinal
+#: boosting, a kernel ordinal SVM, mord and logistic regression.
+DEMO_METHODS: tuple[str, ...] = (
+    "defaults",
+    "ce_rule",
+    "ce_kl_rule",
+    "clm_rule",
+    "linear_at_rule",
+    "tabm_kl_rule",
+    "mlp_reg",
+    "corn",
+    "hgb_reg",
+    "ogboost",
+    "svorim",
+    "mord_at",
+    "logreg",
+)
 PEER_METHODS: dict[str, MethodSpec] = {
     "pom": MethodSpec(
         _proportional_odds,
