@@ -165,6 +165,8 @@ def test_runner_outputs_and_resume(orreview_root, tmp_path, capsys, monkeypatch)
         assert (out / name).is_file()
     assert list(out.glob("heatmap_*.png"))
     assert not list(out.glob(".staging-*"))
+    info = json.loads((out / "run_info.json").read_text())
+    assert 0 < info["cpu_seconds"] < 2 * info["seconds"] + 5  # at most 2 workers busy
 
     # A second run (as after a kill) recomputes nothing: every fit would raise.
     def no_fit(*args, **kwargs):

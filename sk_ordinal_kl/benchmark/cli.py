@@ -378,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(files["summary.md"].read_text(encoding="utf-8"))
     print(
         f"{run.computed} units computed, {run.cached} results from cache, "
-        f"{run.seconds:.1f} s; outputs in {args.out}/",
+        f"{run.seconds:.1f} s ({run.cpu_seconds:.0f} s of CPU); outputs in {args.out}/",
         flush=True,
     )
     for failure in run.failures:

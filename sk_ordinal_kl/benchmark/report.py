@@ -549,6 +549,9 @@ def _run_info(run: BenchmarkRun) -> dict[str, Any]:
         "failures": run.failures,
         # Unrounded: a re-rendered summary must print the same whole seconds.
         "seconds": run.seconds,
+        # CPU time of the units, summed over the workers (what the run costs on a busy
+        # machine, where the wall-clock seconds also count the waiting).
+        "cpu_seconds": run.cpu_seconds,
         "holdouts": run.results.groupby("dataset", sort=False)["holdout"]
         .apply(lambda h: sorted(map(int, pd.unique(h))))
         .to_dict(),
@@ -760,4 +763,5 @@ def load_run(folder: str | os.PathLike[str]) -> BenchmarkRun:
         conformal=conformal,
         failures=info.get("failures", []),
         info={k: v for k, v in info.items() if k in keep},
+        cpu_seconds=info.get("cpu_seconds", 0.0),
     )

@@ -401,6 +401,14 @@ class _TaskResult:
     failures: list[dict] = field(default_factory=list)
     computed: int = 0
     cached: int = 0
+    cpu_seconds: float = 0.0
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the time-limited fits run
+    in a forked child)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 @dataclass
@@ -452,6 +460,7 @@ def _run_task(task: _Task, methods: dict[str, MethodSpec]) -> _TaskResult:
     again); the other methods of the task still run.
     """
     result = _TaskResult(records=[])
+    start = _cpu_seconds()
     common = _common_key(task.source, task.holdout, task.size, task.protocol)
     with _quiet_and_single_threaded():
         for name, spec in methods.items():
@@ -469,6 +478,7 @@ def _run_task(task: _Task, methods: dict[str, MethodSpec]) -> _TaskResult:
                         "time_limit": isinstance(exc, SolverTimeLimitError),
                     }
                 )
+    result.cpu_seconds = _cpu_seconds() - start
     return result
 
 
@@ -528,6 +538,8 @@ class BenchmarkRun:
         Units that raised (dataset, size, method, holdout, error); empty when all ran.
     info : dict
         Free-form facts recorded with the outputs (e.g. the command line).
+    cpu_seconds : float
+        CPU time of the units (fits, searches, scoring), summed over the workers.
     """
 
     results: pd.DataFrame
@@ -540,6 +552,7 @@ class BenchmarkRun:
     conformal: pd.DataFrame = field(default_factory=pd.DataFrame)
     failures: list[dict] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
 
 
 def _tasks(sources, sizes, protocol, cache_dir) -> list[_Task]:
@@ -629,6 +642,7 @@ def run_benchmark(
     tasks = _tasks(sources, sizes, protocol, Path(cache_dir))
     start = time.perf_counter()
     records, searches, conformal, failures, computed, cached = [], [], [], [], 0, 0
+    cpu_seconds = 0.0
     jobs = (delayed(_run_task)(task, runnable) for task in tasks)
     with _progress(len(tasks), progress) as bar:
         parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
@@ -639,13 +653,23 @@ def run_benchmark(
             failures += task.failures
             computed += task.computed
             cached += task.cached
+            cpu_seconds += task.cpu_seconds
             bar.update(1)
     results = _results_frame(records, sources, sizes, list(runnable))
     search = _search_frame(searches)
     seconds = time.perf_counter() - start
     conformal_frame = _conformal_frame(conformal, results)
     return BenchmarkRun(
-        results, search, skipped, computed, cached, seconds, protocol, conformal_frame, failures
+        results,
+        search,
+        skipped,
+        computed,
+        cached,
+        seconds,
+        protocol,
+        conformal_frame,
+        failures,
+        cpu_seconds=cpu_seconds,
     )
 
 
