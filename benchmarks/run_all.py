@@ -36,6 +36,7 @@ SCRIPTS = {
     "grid_search": "bench_grid_search.py",
     "tabm_fit": "bench_tabm_fit.py",
     "tabm_vs_boosting": "bench_tabm_vs_boosting.py",
+    "tabm_search": "bench_tabm_search.py",
 }
 
 # Options beyond the common ones: the MLPClassifier comparison also reports the test MSE

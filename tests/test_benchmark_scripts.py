@@ -29,13 +29,17 @@ def test_criterion_script_reports_its_ratios(tmp_path):
     assert payload["environment"]["command"].startswith("python benchmarks/bench_criterion.py")
 
 
-def test_grid_search_and_tabm_fit_scripts_report_their_checks(tmp_path):
+def test_grid_search_and_tabm_scripts_report_their_checks(tmp_path):
     expected = {
         "bench_grid_search.py": {
             "OrdinalKLClassifierCV / GridSearchCV",
             "test MSE, batched / GridSearchCV - 1",
         },
         "bench_tabm_fit.py": {"tabm fit (s)"},
+        "bench_tabm_search.py": {
+            "one-pass / GridSearchCV time, TabM",
+            "same best_params_ (1 = yes)",
+        },
     }
     for script, names in expected.items():
         out = tmp_path / f"{script}.json"
