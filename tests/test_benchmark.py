@@ -82,7 +82,7 @@ def test_default_sources_are_embedded():
     args = benchmark.build_parser().parse_args([])
     sources = benchmark.sources_from_args(args)
     assert [s.name for s in sources] == list(benchmark.EMBEDDED_DATASETS)
-    assert all(s.kind == "embedded" and len(s.holdouts) == 5 for s in sources)
+    assert all(s.kind == "embedded" and len(s.holdouts) == 3 for s in sources)
     full = benchmark.sources_from_args(benchmark.build_parser().parse_args(["--full"]))
     assert all(len(s.holdouts) == 10 for s in full)
     split = sources[0].load(3)
@@ -93,7 +93,7 @@ def test_default_sources_are_embedded():
 def test_the_demonstration_keeps_one_method_of_every_family_at_40_epochs():
     parse = benchmark.build_parser().parse_args
     assert benchmark.protocol_from_args(parse([])) == benchmark.DEMO_PROTOCOL
-    assert benchmark.DEMO_PROTOCOL.max_epochs == 40
+    assert (benchmark.DEMO_PROTOCOL.max_epochs, benchmark.DEMO_PROTOCOL.inner_cv) == (40, 2)
     for argv in (["--full"], ["--data-dir", "x"], ["--csv", "t.csv", "--target", "y"]):
         assert benchmark.protocol_from_args(parse(argv)) == benchmark.Protocol()
     assert set(benchmark.DEMO_METHODS) <= set(benchmark.METHODS)

@@ -109,3 +109,8 @@ def test_rules_table_means_each_rule_over_holdouts_and_counts_the_best():
     expected = np.sqrt(0.8 / 2.0 * 0.3 / 0.2)
     assert f"`mean` {expected:.3f}" in text
     assert rules_table(results, method="absent") == ""
+    # With the test rows known, both sides are floored at one error among them: b has
+    # 2 x 5 test rows, floor 0.1, so its mean/argmax ratio is 0.4 / 0.3, not 0.3 / 0.2.
+    counted = results.assign(n_test=np.where(results["dataset"] == "a", 1000, 5))
+    floored = np.sqrt((0.8 + 1 / 2000) / (2.0 + 1 / 2000) * (0.3 + 0.1) / (0.2 + 0.1))
+    assert f"`mean` {floored:.3f}" in rules_table(counted)

@@ -316,3 +316,14 @@ def test_dask_block_runs_saved_as_a_script(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "fitted {'alpha'" in result.stdout
     assert "bootstrapping phase" not in result.stderr
+
+
+def test_readme_standing_table_is_the_generated_one():
+    # The README quotes the standing table; it must be the one the guidance generated
+    # from the committed run, row for row, with its geometric mean.
+    guidance = (DOCS / "benchmark_results" / "guidance.md").read_text(encoding="utf-8")
+    start = guidance.index("| dataset | ours (best) |")
+    table, rest = guidance[start:].split("\n\n", 1)
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    assert table in readme
+    assert rest.strip().splitlines()[0] in readme

@@ -1,9 +1,9 @@
 """Command line of ``python -m sk_ordinal_kl.benchmark``.
 
-* no arguments — a demonstration on the embedded, download-free sets: 5 stratified
+* no arguments — a demonstration on the embedded, download-free sets: 3 stratified
   75/25 holdouts each, one method per family (``DEMO_METHODS``), 40 epochs per neural
-  fit (``DEMO_PROTOCOL``); ``--full`` runs them under the standard protocol, every
-  default method and 10 holdouts;
+  fit and a 2-fold inner search (``DEMO_PROTOCOL``); ``--full`` runs them under the
+  standard protocol, every default method and 10 holdouts;
 * ``--data-dir PATH [PATH ...]`` — every orreview-format and CSV-format dataset under the
   folders (``--datasets`` to select, ``--holdouts N`` to cap; all published orreview
   holdouts and ``--csv-holdouts`` (10) cut holdouts by default);
@@ -134,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--full",
         action="store_true",
         help="on the embedded sets: the standard protocol, every default method and 10 "
-        "holdouts instead of the demonstration (5 holdouts, one method per family, 40 "
-        "epochs)",
+        "holdouts instead of the demonstration (3 holdouts, one method per family, 40 "
+        "epochs, 2-fold inner search)",
     )
     add(
         "--methods",
@@ -304,7 +304,7 @@ def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
     sources : list of DatasetSource
         The ``--csv`` file, else every orreview and CSV dataset under the
         ``--data-dir`` folders (or the ``--datasets`` named), else the embedded sets;
-        holdouts capped at ``--holdouts`` (2 with ``--quick``); uncapped, 5 per embedded
+        holdouts capped at ``--holdouts`` (2 with ``--quick``); uncapped, 3 per embedded
         set in the demonstration and 10 with ``--full``.
     """
     _check_source_flags(args)
@@ -315,7 +315,7 @@ def sources_from_args(args: argparse.Namespace) -> list[DatasetSource]:
         return [csv_file_source(args.csv, args.target, order, n_holdouts)]
     if args.data_dir:
         return data_dir_sources(args.data_dir, args.datasets, cap, args.csv_holdouts)
-    return embedded_sources(cap or (5 if _demo(args) else 10), args.datasets)
+    return embedded_sources(cap or (3 if _demo(args) else 10), args.datasets)
 
 
 def _source_info(source: DatasetSource) -> dict:
