@@ -199,7 +199,7 @@ log_softmax_backward = _find_log_softmax_backward()
 __all__ += ["SKORCH_PER_BATCH_METHODS", "public_param_names", "registered_names"]
 
 # skorch's methods that one training batch runs through. An epoch in which none of
-# them is customised runs as a plain loop (``sk_ordinal_kl._plain_epoch``); three are
+# them is customised runs as a plain loop (``sk_ordinal_kl.classifier._plain_epoch``); three are
 # private skorch methods, so the names live here, where a test checks them.
 SKORCH_PER_BATCH_METHODS = (
     "train_step",

@@ -6,7 +6,9 @@ is for ``TunedThresholdClassifierCV``: the wrapped ``estimator`` and the ordinal
 probabilities, the tags taken from the wrapped estimator, and metadata routing of the fit
 parameters. The functions below serve :class:`~sk_ordinal_kl.search.OrdinalKLClassifierCV`
 too: a clear error for a missing ``y``, the labels the wrapped estimator is fitted on, and
-its input attributes.
+its input attributes. :class:`HeldOutPredictions` lets a scikit-learn scorer score
+predictions made beforehand (the search's candidates and rules, the tuned decisions), as
+scikit-learn's ``_IdentityClassifier`` does for its threshold tuning.
 """
 
 from __future__ import annotations
@@ -89,6 +91,56 @@ def labels_for_inner_fit(labels: np.ndarray, y: Any, classes: Any = None) -> Any
             f"the ordinal order {format_labels(order)}."
         )
     return pd.Series(ordered)
+
+
+class HeldOutPredictions(ClassifierMixin, BaseEstimator):
+    """A fitted classifier in shape only, returning predictions made beforehand.
+
+    Any scorer with the ``scorer(estimator, X, y)`` API can then score a decision on
+    held-out (out-of-fold) probabilities without refitting. ``X`` is not read: the rows
+    a scorer passes must be the rows of ``proba``, and only their number is checked.
+
+    Parameters
+    ----------
+    encoding : OrdinalEncoding
+        The labels in ordinal and in sorted order.
+    proba : ndarray of shape (n_samples, K)
+        Held-out probabilities, columns in ordinal order.
+    index : ndarray of shape (n_samples,)
+        The decided ordinal index of each row (what ``predict`` decodes).
+    """
+
+    def __init__(self, encoding: OrdinalEncoding, proba: np.ndarray, index: np.ndarray):
+        self.encoding = encoding
+        self.proba = proba
+        self.index = index
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.encoding.classes
+
+    @property
+    def ordinal_classes_(self) -> np.ndarray:
+        return self.encoding.ordinal_classes
+
+    def _check_rows(self, X) -> None:
+        if (X.shape[0] if hasattr(X, "shape") else len(X)) != len(self.proba):
+            raise ValueError("a scorer passed other rows than those of the held-out predictions")
+
+    def predict(self, X) -> np.ndarray:
+        self._check_rows(X)
+        return self.encoding.decode(self.index)
+
+    def predict_proba(self, X) -> np.ndarray:
+        self._check_rows(X)
+        return self.encoding.to_sorted_columns(self.proba)
+
+    def predict_proba_ordinal(self, X) -> np.ndarray:
+        self._check_rows(X)
+        return self.proba
 
 
 def routing_enabled() -> bool:

@@ -39,7 +39,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, indexable
 
 from ._compat import Interval, safe_indexing, validate_parameter_constraints
-from ._meta import copy_input_attributes, require_y
+from ._meta import HeldOutPredictions, copy_input_attributes, require_y
 from .classifier import OrdinalKLClassifier
 from .decision import PREDICTION_RULES, predict_index
 from .labels import (
@@ -58,43 +58,6 @@ __all__ = ["OrdinalKLClassifierCV"]
 
 # module__* parameters of the default MLP that StackedMLP takes as well.
 _STACKED_MODULE_PARAMETERS = frozenset({"hidden_units", "dropout", "block"})
-
-
-class _HeldOutPredictions(ClassifierMixin, BaseEstimator):
-    """One member's decisions on the held-out rows, shaped as a fitted classifier so that
-    any scikit-learn scorer can score them (the rows a scorer passes are those rows)."""
-
-    def __init__(self, proba: np.ndarray, encoding: OrdinalEncoding, rule: str):
-        self.proba = proba
-        self.encoding = encoding
-        self.rule = rule
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return True
-
-    @property
-    def classes_(self) -> np.ndarray:
-        return self.encoding.classes
-
-    @property
-    def ordinal_classes_(self) -> np.ndarray:
-        return self.encoding.ordinal_classes
-
-    def _rows(self, X) -> None:
-        if (X.shape[0] if hasattr(X, "shape") else len(X)) != len(self.proba):
-            raise ValueError("a scorer passed other rows than the held-out fold")
-
-    def predict(self, X) -> np.ndarray:
-        self._rows(X)
-        return self.encoding.decode(predict_index(self.proba, self.rule))
-
-    def predict_proba(self, X) -> np.ndarray:
-        self._rows(X)
-        return self.encoding.to_sorted_columns(self.proba)
-
-    def predict_proba_ordinal(self, X) -> np.ndarray:
-        self._rows(X)
-        return self.proba
 
 
 def _grid_net(estimator: OrdinalKLClassifier, candidates, classes) -> OrdinalKLClassifier:
@@ -384,7 +347,8 @@ class OrdinalKLClassifierCV(ClassifierMixin, BaseEstimator):
             weight = {} if sample_weight is None else {"sample_weight": sample_weight[test]}
             for m in range(len(candidates)):
                 for r, rule in enumerate(rules):
-                    view = _HeldOutPredictions(proba[:, m], encoding, rule)
+                    member = proba[:, m]
+                    view = HeldOutPredictions(encoding, member, predict_index(member, rule))
                     scores[m * len(rules) + r, split] = scorer(view, X_test, y_test, **weight)
         self._store_results(candidates, rules, scores)
         self.n_splits_ = len(folds)

@@ -1,7 +1,9 @@
 """Shared fixtures. Tests run with one torch thread: their tensors are small, ``-n 2`` on
 two cores must not oversubscribe them, and results do not depend on the thread count."""
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,26 @@ def _one_torch_thread():
 _DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 os.environ.setdefault("SK_ORDINAL_KL_DATA_DIR", str(_DEFAULT_DATA))
 SHARED_DATASETS = Path(os.environ["SK_ORDINAL_KL_DATA_DIR"])
+
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def load_script(relative_path: str):
+    """A script of the checkout (e.g. ``benchmarks/tools/fit_time.py``) as a module.
+
+    The studies and tools under ``benchmarks/`` are not in the package, so they are
+    loaded by path. The module is registered in ``sys.modules`` (dataclasses look their
+    module up there) under a name of its own, and loaded once per session.
+    """
+    path = REPOSITORY / relative_path
+    name = "_script_" + relative_path.removesuffix(".py").replace("/", "_")
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl._auto import resolve_lr, tabm_batch_size
+from sk_ordinal_kl.classifier._auto import resolve_lr, tabm_batch_size
 from sk_ordinal_kl.tabm import TabMNet
 
 SMALL_TABM = {"module": "tabm", "module__k": 2, "module__d_block": 8, "max_epochs": 1}

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import write_orreview
+from conftest import load_script, write_orreview
 
 from sk_ordinal_kl import benchmark
 from sk_ordinal_kl.benchmark import cache, runner
@@ -696,8 +696,7 @@ def test_guidance_tables_quote_the_run(mixed_root, tmp_path):
 
 
 def test_tuned_thresholds_study_reports_every_selection(orreview_root, capsys):
-    from sk_ordinal_kl.benchmark import tuned_thresholds
-
+    tuned_thresholds = load_script("benchmarks/accuracy/tuned_thresholds.py")
     tuned_thresholds.main(["--data-dir", str(orreview_root), "--datasets", "alpha"])
     lines = capsys.readouterr().out.splitlines()
     line = next(line for line in lines if line.startswith("| alpha |"))

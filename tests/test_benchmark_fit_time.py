@@ -2,8 +2,10 @@
 
 import pandas as pd
 import pytest
+from conftest import load_script
 
-from sk_ordinal_kl.benchmark.fit_time import fit_time_table, main
+fit_time = load_script("benchmarks/tools/fit_time.py")
+fit_time_table, main = fit_time.fit_time_table, fit_time.main
 
 
 def results():

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from conftest import load_script
 
 from sk_ordinal_kl.benchmark.guidance import backbone_table
 
@@ -56,7 +57,7 @@ def test_backbone_table_quotes_means_changes_and_tests():
 
 
 def test_compare_runs_pairs_holdouts_and_counts_same_parameters():
-    from sk_ordinal_kl.benchmark.compare_runs import compare_runs
+    compare_runs = load_script("benchmarks/tools/compare_runs.py").compare_runs
 
     def run(values, params):
         return pd.DataFrame(

@@ -51,3 +51,23 @@ def test_grid_search_and_tabm_scripts_report_their_checks(tmp_path):
         assert {c["name"] for c in payload["checks"]} == names
         assert all(c["value"] == c["value"] for c in payload["checks"])  # no NaN
         assert payload["tables"] and payload["tables"][0]["rows"]
+
+
+def test_accuracy_studies_and_tools_run_by_path():
+    """The studies and tools outside the package start from a checkout: ``--help`` works."""
+    scripts = [
+        *(
+            f"accuracy/{name}.py"
+            for name in ("era_gridsearch", "tabm_defaults", "tuned_thresholds")
+        ),
+        *(f"tools/{name}.py" for name in ("compare_runs", "fit_time", "full_run")),
+    ]
+    for script in scripts:
+        done = subprocess.run(
+            [sys.executable, str(BENCHMARKS / script), "--help"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, (script, done.stderr)
+        assert "usage:" in done.stdout

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl._auto import MAX_EPOCHS, MIN_EPOCHS, MIN_STEPS, auto_epochs
 from sk_ordinal_kl.benchmark.peers import MLPRegressorNet
+from sk_ordinal_kl.classifier._auto import MAX_EPOCHS, MIN_EPOCHS, MIN_STEPS, auto_epochs
 
 
 @pytest.mark.parametrize(

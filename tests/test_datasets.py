@@ -461,21 +461,13 @@ def test_load_holdout_or_embedded_prefers_the_folder(shared_datasets, tmp_path):
         assert len(fallback.y_train) + len(fallback.y_test) == 442
 
 
-def test_reference_folder_helpers_stay_importable_from_datasets(monkeypatch, tmp_path):
-    """They moved to sk_ordinal_kl.benchmark.data; the old import path gives the same objects."""
-    import sk_ordinal_kl.datasets as datasets
-    from sk_ordinal_kl.benchmark import data
-
-    for name in ("DATA_DIR_ENV", "data_dir_from_env", "load_holdout_or_embedded"):
-        assert getattr(datasets, name) is getattr(data, name)
-    from sk_ordinal_kl.datasets import DATA_DIR_ENV, data_dir_from_env
+def test_data_dir_from_env_reads_the_variable(monkeypatch, tmp_path):
+    from sk_ordinal_kl.benchmark.data import DATA_DIR_ENV, data_dir_from_env
 
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
     assert data_dir_from_env() == tmp_path
     monkeypatch.setenv(DATA_DIR_ENV, "")
     assert data_dir_from_env() is None
-    with pytest.raises(AttributeError, match="no_such_loader"):
-        datasets.no_such_loader  # noqa: B018
 
 
 def test_missing_roots_name_their_kind(tmp_path):

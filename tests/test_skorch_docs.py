@@ -8,7 +8,7 @@ import torch
 from skorch import NeuralNet, NeuralNetClassifier
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl._skorch_docs import (
+from sk_ordinal_kl.classifier._skorch_docs import (
     parameter_entries,
     skorch_parameter_entries,
     with_skorch_parameters,

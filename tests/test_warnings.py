@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sk_ordinal_kl._warnings import warn_once
+from sk_ordinal_kl.labels._warnings import warn_once
 
 ROOT = Path(__file__).resolve().parents[1]
 

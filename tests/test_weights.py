@@ -11,7 +11,7 @@ from sklearn.utils.validation import has_fit_parameter
 from torch import nn
 
 from sk_ordinal_kl import OrdinalKLClassifier
-from sk_ordinal_kl._weights import training_weights
+from sk_ordinal_kl.classifier._weights import training_weights
 from sk_ordinal_kl.labels import OrdinalEncoding
 from sk_ordinal_kl.losses import LOSSES, MinMaxLoss
 from sk_ordinal_kl.metrics import neg_mse_class_index_scorer

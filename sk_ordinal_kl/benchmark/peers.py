@@ -34,9 +34,9 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetRegressor
 from torch import nn
 
-from .._auto import auto_epochs
 from ..batching import ArrayBatchLoader
 from ..classifier import OrdinalKLClassifier
+from ..classifier._auto import auto_epochs
 from ..decision import check_prediction_rule, predict_index
 from ..labels import labels_to_indices
 from ..metrics import ClassIndexScorer, mse_class_index

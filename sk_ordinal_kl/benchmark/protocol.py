@@ -66,7 +66,7 @@ class Protocol:
     max_epochs : int or "auto"
         Epochs of every neural fit (inner CV and refit alike); ``"auto"`` is the
         estimator's default budget (2,000 steps within 100 to 500 epochs; see
-        :func:`~sk_ordinal_kl._auto.auto_epochs`).
+        :func:`~sk_ordinal_kl.classifier._auto.auto_epochs`).
     batch_size : int
         Mini-batch size of every neural fit.
     hidden_units : tuple of int

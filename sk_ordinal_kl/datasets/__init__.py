@@ -75,18 +75,3 @@ __all__ = [
     "stratified_holdouts",
     "stratified_subsample",
 ]
-
-#: Helpers for the reference-data folder that the examples and the benchmark use; they
-#: live in :mod:`sk_ordinal_kl.benchmark.data` and stay importable from here.
-_MOVED_TO_BENCHMARK_DATA = frozenset(
-    {"DATA_DIR_ENV", "data_dir_from_env", "load_holdout_or_embedded"}
-)
-
-
-def __getattr__(name: str):
-    # Imported on first use: the benchmark package imports this one.
-    if name in _MOVED_TO_BENCHMARK_DATA:
-        from ..benchmark import data
-
-        return getattr(data, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

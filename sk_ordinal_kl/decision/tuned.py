@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 from joblib import Parallel, delayed
 from scipy.stats import rankdata
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
 from sklearn.utils.metadata_routing import MethodMapping
@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted, i
 
 from .._compat import Interval, StrOptions, safe_indexing, scorer_response_method
 from .._meta import (
+    HeldOutPredictions,
     OrdinalMetaClassifier,
     copy_input_attributes,
     labels_for_inner_fit,
@@ -37,34 +38,6 @@ from .thresholds import (
 __all__ = ["DECISIONS", "TunedOrdinalDecisionCV"]
 
 DECISIONS = (*PREDICTION_RULES, "thresholds")
-
-
-class _DecidedLabels(ClassifierMixin, BaseEstimator):
-    """Stand-in classifier whose ``predict`` returns labels decided beforehand.
-
-    Lets any scorer with the ``scorer(estimator, X, y)`` API score a decision on
-    out-of-fold probabilities without refitting: ``X`` is ignored (only its length is
-    checked), ``predict_proba`` returns the out-of-fold probabilities.
-    """
-
-    def _set(self, ordinal_classes, labels, proba_sorted):
-        self.ordinal_classes_ = ordinal_classes
-        self.classes_ = np.sort(ordinal_classes)
-        self.labels_ = labels
-        self.proba_ = proba_sorted
-        return self
-
-    def _check_length(self, X):
-        if len(X) != len(self.labels_):
-            raise ValueError("the scorer passed inputs of another length than y.")
-
-    def predict(self, X):
-        self._check_length(X)
-        return self.labels_
-
-    def predict_proba(self, X):
-        self._check_length(X)
-        return self.proba_
 
 
 def _resolve_scorer(scoring):
@@ -523,19 +496,12 @@ class TunedOrdinalDecisionCV(OrdinalMetaClassifier):
 
         else:
             cheap = False
-            proba_sorted = self._encoding_.to_sorted_columns(oof)
 
             def score_rows(rows, weighting):
-                truth, proba, placeholder = (
-                    labels[rows],
-                    proba_sorted[rows],
-                    np.zeros((len(rows), 1)),
-                )
+                truth, proba, placeholder = labels[rows], oof[rows], np.zeros((len(rows), 1))
 
                 def score(index):
-                    stand_in = _DecidedLabels()._set(
-                        self.ordinal_classes_, self._encoding_.decode(index), proba
-                    )
+                    stand_in = HeldOutPredictions(self._encoding_, proba, index)
                     return float(scorer(stand_in, placeholder, truth, **weighting))
 
                 return score

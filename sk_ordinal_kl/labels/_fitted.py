@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._warnings import warn_once
 from ._checks import format_labels
 from ._encoding import OrdinalEncoding, labels_to_indices
 from ._order import ClassOrderWarning, _has_strings, _ordered_categories, warn_if_label_encoded
+from ._warnings import warn_once
 
 __all__ = ["ordinal_classes_of", "predict_proba_ordinal", "wrapped_ordinal_classes"]
 

@@ -16,8 +16,8 @@ from numpy.typing import ArrayLike
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._compat import label_encoded_fit
-from .._warnings import warn_once
 from ._checks import _check_class_list, _natural_values, check_labels, format_labels
+from ._warnings import warn_once
 
 __all__ = [
     "LABEL_ENCODED_MESSAGE",

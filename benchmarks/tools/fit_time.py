@@ -1,6 +1,6 @@
 """Fit time beside quality, from a finished benchmark run's ``results.csv``.
 
-    python -m sk_ordinal_kl.benchmark.fit_time RUN_FOLDER [--reference hgb_reg]
+    python benchmarks/tools/fit_time.py RUN_FOLDER [--reference hgb_reg]
 
 writes into the run folder ``fit_time.md`` (per dataset and method: mean test MSE on the
 class index, its ratio to the reference method, and the median seconds of the final fit
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .plots import _pyplot
+from sk_ordinal_kl.benchmark.plots import _pyplot
 
 __all__ = ["fit_time_table", "main", "plot_fit_time"]
 
@@ -89,7 +89,7 @@ def _markdown(table: pd.DataFrame, reference: str) -> str:
         "",
         f"Mean test MSE on the class index, its ratio to `{reference}`, and the median wall "
         "time of the final fit (the tuned method refitted on the whole training part; "
-        "not its inner search). Regenerate: `python -m sk_ordinal_kl.benchmark.fit_time "
+        "not its inner search). Regenerate: `python benchmarks/tools/fit_time.py "
         "RUN_FOLDER`.",
         "",
         "| dataset | method | MSE-index | / " + reference + " | fit (s) |",

@@ -18,10 +18,10 @@ import torch
 from sklearn.metrics import accuracy_score
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import validate_parameter_constraints
+from .._compat import validate_parameter_constraints
+from ..decision import predict_index
+from ..labels import check_labels
 from ._training_data import read_labels
-from .decision import predict_index
-from .labels import check_labels
 
 __all__ = ["PredictionMixin", "ordinal_probabilities"]
 

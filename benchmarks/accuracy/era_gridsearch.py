@@ -4,7 +4,7 @@ GridSearchCV (3-fold, neg MSE on the class index) inside a StandardScaler Pipeli
 training part of ERA holdout 0, then the test-split MSE of the refitted best model,
 next to the same search restricted to alpha = 0 (plain cross-entropy, same rules).
 
-    python -m sk_ordinal_kl.benchmark.era_gridsearch [--data-dir DIR] [--holdout 0]
+    python benchmarks/accuracy/era_gridsearch.py [--data-dir DIR] [--holdout 0]
 
 ``--data-dir`` defaults to ``$SK_ORDINAL_KL_DATA_DIR``.
 """

@@ -1,6 +1,6 @@
 """The committed full benchmark run: three invocations of the benchmark sharing one cache.
 
-``python -m sk_ordinal_kl.benchmark.full_run --orreview ORREVIEW_DIR --tabular CSV_DIR``
+``python benchmarks/tools/full_run.py --orreview ORREVIEW_DIR --tabular CSV_DIR``
 regenerates ``docs/benchmark_results/``. ``ORREVIEW_DIR`` holds the orreview datasets in
 their published holdout format (one folder per dataset, read by
 :func:`~sk_ordinal_kl.datasets.load_orreview_holdout`) and ``CSV_DIR`` the mixed-type CSV
@@ -31,7 +31,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cli import main as benchmark_main
+from sk_ordinal_kl.benchmark.cli import main as benchmark_main
 
 #: Published holdouts run per orreview dataset (of 30; 20 for pyrim10). Twelve tuned
 #: methods on all of them would take about three hours on 2 cores.
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         The worst status of the benchmark runs: 0 when every unit succeeded, 1 when
         some unit failed.
     """
-    parser = argparse.ArgumentParser(prog="python -m sk_ordinal_kl.benchmark.full_run")
+    parser = argparse.ArgumentParser(prog="python benchmarks/tools/full_run.py")
     parser.add_argument(
         "--orreview",
         type=Path,

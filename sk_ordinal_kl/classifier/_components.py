@@ -19,11 +19,11 @@ from collections.abc import Mapping
 import torch
 from torch.utils.data import Dataset
 
-from . import _compat
+from .. import _compat
+from ..heads import NetworkWithHead, make_head
+from ..modules import StackedMLP, TabularMLP
+from ..tabm import TabMNet
 from ._auto import resolve_lr
-from .heads import NetworkWithHead, make_head
-from .modules import StackedMLP, TabularMLP
-from .tabm import TabMNet
 
 __all__ = ["MODULES", "ComponentsMixin", "is_tabm", "module_kwargs_from_data"]
 
@@ -161,7 +161,7 @@ class ComponentsMixin:
     def get_params_for_optimizer(self, prefix, named_parameters):
         """Positional and keyword arguments of the optimizer ``prefix`` (skorch's).
 
-        Resolves ``lr="auto"`` (see :mod:`sk_ordinal_kl._auto`) and adds
+        Resolves ``lr="auto"`` (see :mod:`sk_ordinal_kl.classifier._auto`) and adds
         ``fused=True`` for ``torch.optim.Adam`` / ``AdamW`` when no
         implementation option is given and torch's fused kernel takes every parameter.
 

@@ -17,8 +17,8 @@ import torch
 from sklearn.utils.validation import check_consistent_length
 from torch.utils.data import Dataset
 
-from ._warnings import warn_once
-from .labels import OrdinalEncoding, format_labels
+from ..labels import OrdinalEncoding, format_labels
+from ..labels._warnings import warn_once
 
 __all__ = [
     "LabelledDataset",

@@ -18,7 +18,7 @@ the selection only. ``tuned/hindsight`` is the ratio of the tuned MSE to hindsig
 ``picked`` counts the holdouts whose selection was ``"thresholds"``. The last row is the
 geometric mean of the ratios over the datasets.
 
-    python -m sk_ordinal_kl.benchmark.tuned_thresholds --data-dir DIR \\
+    python benchmarks/accuracy/tuned_thresholds.py --data-dir DIR \\
         [--datasets ERA ESL ...] [--holdouts 30] [--model logreg|kl]
 
 ``--data-dir`` defaults to ``$SK_ORDINAL_KL_DATA_DIR``; without either the embedded sets
@@ -39,7 +39,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_ordinal_kl import OrdinalKLClassifier
 from sk_ordinal_kl._markdown import markdown_table
-from sk_ordinal_kl.benchmark.data import data_dir_from_env
+from sk_ordinal_kl.benchmark.data import data_dir_from_env, data_dir_sources, embedded_sources
 from sk_ordinal_kl.decision import (
     PREDICTION_RULES,
     TunedOrdinalDecisionCV,
@@ -47,8 +47,6 @@ from sk_ordinal_kl.decision import (
     predict_index_thresholds,
 )
 from sk_ordinal_kl.metrics import mse_class_index
-
-from .data import data_dir_sources, embedded_sources
 
 DEFAULT_DATASETS = ("ERA", "ESL", "winequality-red", "car", "toy", "tae", "pyrim10")
 SELECTIONS = ("tuned", "in-sample", "rules only")

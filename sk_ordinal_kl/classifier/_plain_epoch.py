@@ -16,7 +16,7 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.dataset import get_len, unpack_data
 
-from . import _compat
+from .. import _compat
 
 __all__ = ["is_plain_training_step", "run_plain_epoch", "set_training_where_needed"]
 

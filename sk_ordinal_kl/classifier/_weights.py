@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .labels import OrdinalEncoding, format_labels
+from ..labels import OrdinalEncoding, format_labels
 
 __all__ = ["training_weights"]
 

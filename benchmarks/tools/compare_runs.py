@@ -1,6 +1,6 @@
 """One method in two benchmark runs, holdout by holdout: did a change move its results?
 
-``python -m sk_ordinal_kl.benchmark.compare_runs BEFORE AFTER --method ce_kl_rule`` reads
+``python benchmarks/tools/compare_runs.py BEFORE AFTER --method ce_kl_rule`` reads
 ``results.csv`` of both output folders, pairs the method's test MSE on the class index by
 (dataset, size, holdout) and prints, per dataset, both means, the relative change, the
 paired Wilcoxon p-value and how often the inner search chose the same parameters. A
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._markdown import markdown_table
-from .statistics import paired_tests
+from sk_ordinal_kl._markdown import markdown_table
+from sk_ordinal_kl.benchmark.statistics import paired_tests
 
 __all__ = ["compare_runs", "main"]
 
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status : int
         0 on success.
     """
-    parser = argparse.ArgumentParser(prog="python -m sk_ordinal_kl.benchmark.compare_runs")
+    parser = argparse.ArgumentParser(prog="python benchmarks/tools/compare_runs.py")
     parser.add_argument("before", type=Path, help="output folder of the first run")
     parser.add_argument("after", type=Path, help="output folder of the second run")
     parser.add_argument("--method", required=True, help="method compared")

@@ -36,9 +36,22 @@ from skorch.dataset import Dataset as SkorchDataset
 from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
 
-from . import _compat
+from .. import _compat
+from .._compat import Interval, Options, StrOptions, validate_parameter_constraints
+from ..batching import ArrayBatchLoader
+from ..datasets import validation_strata
+from ..decision import PREDICTION_RULES
+from ..heads import HEADS, LINKS
+from ..labels import (
+    ClassOrderWarning,
+    OrdinalEncoding,
+    check_label_type,
+    check_labels,
+    format_labels,
+    resolve_ordinal_classes,
+)
+from ..losses import GaussianKLCrossEntropy
 from ._auto import auto_epochs, resolve_batch_size, resolve_lr
-from ._compat import Interval, Options, StrOptions, validate_parameter_constraints
 from ._components import MODULES, ComponentsMixin, is_tabm, module_kwargs_from_data
 from ._inputs import validate_X
 from ._plain_epoch import is_plain_training_step, run_plain_epoch, set_training_where_needed
@@ -59,19 +72,6 @@ from ._training_data import (
     warn_if_split_misses_classes,
 )
 from ._weights import training_weights
-from .batching import ArrayBatchLoader
-from .datasets import validation_strata
-from .decision import PREDICTION_RULES
-from .heads import HEADS, LINKS
-from .labels import (
-    ClassOrderWarning,
-    OrdinalEncoding,
-    check_label_type,
-    check_labels,
-    format_labels,
-    resolve_ordinal_classes,
-)
-from .losses import GaussianKLCrossEntropy
 
 __all__ = ["ClassOrderWarning", "OrdinalKLClassifier", "TooLittleDataWarning"]
 
@@ -701,7 +701,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
         """Put the module(s) and criteria in training or evaluation mode.
 
         skorch calls this hook before every batch; only modules whose mode differs are
-        switched (see :func:`~sk_ordinal_kl._plain_epoch.set_training_where_needed`).
+        switched (see :func:`~sk_ordinal_kl.classifier._plain_epoch.set_training_where_needed`).
         """
         set_training_where_needed(self, training)
 

@@ -8,7 +8,7 @@ regression's four grid points for reference. Each fit runs on one torch thread, 
 fits in parallel; it prints the mean test MSE on the class index and the median fit
 time per (dataset, configuration) and writes every row to ``--out``.
 
-    python -m sk_ordinal_kl.benchmark.tabm_defaults --data-dir DATASETS_TABULAR \\
+    python benchmarks/accuracy/tabm_defaults.py --data-dir DATASETS_TABULAR \\
         [--holdouts 5] [--n-jobs 2] [--out tabm_defaults.csv]
 
 The chosen default (``E``: k=8, blocks of 128, 8-dimensional embeddings, no dropout,
@@ -92,8 +92,8 @@ N_TRAIN = 2000
 
 
 def _split(root: Path, name: str, holdout: int, n_holdouts: int):
-    from ..datasets import load_tabular_csv, stratified_holdouts, stratified_subsample
-    from ..preprocessing import make_tabular_preprocessor
+    from sk_ordinal_kl.datasets import load_tabular_csv, stratified_holdouts, stratified_subsample
+    from sk_ordinal_kl.preprocessing import make_tabular_preprocessor
 
     data = load_tabular_csv(root, name)
     codes = np.array([data.classes.index(label) for label in data.y])
@@ -115,8 +115,8 @@ def _unit(root: Path, name: str, holdout: int, n_holdouts: int, config: str) -> 
     import torch
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    from ..classifier import OrdinalKLClassifier
-    from ..decision import predict_index
+    from sk_ordinal_kl.classifier import OrdinalKLClassifier
+    from sk_ordinal_kl.decision import predict_index
 
     torch.set_num_threads(1)
     X_train, y_train, X_test, y_test, n_classes = _split(root, name, holdout, n_holdouts)

@@ -5,7 +5,7 @@ Trains the same seeded model on one 3-class problem labelled three ways (0 < 1 <
 and the ordinal scorers compute for each. Every row must read the same across the three
 columns; a column that differs is a consumer fed the wrong column order.
 
-Run: ``python -m sk_ordinal_kl.benchmark.label_order``
+Run: ``python benchmarks/accuracy/label_order.py``
 """
 
 import numpy as np
