@@ -51,7 +51,7 @@ from ..labels import (
     resolve_ordinal_classes,
 )
 from ..losses import GaussianKLCrossEntropy
-from ._auto import auto_epochs, resolve_batch_size, resolve_lr
+from ._auto import auto_epochs, resolve_batch_size
 from ._components import MODULES, ComponentsMixin, is_tabm, module_kwargs_from_data
 from ._inputs import validate_X
 from ._plain_epoch import is_plain_training_step, run_plain_epoch, set_training_where_needed
@@ -450,8 +450,7 @@ class OrdinalKLClassifier(ComponentsMixin, PredictionMixin, NeuralNetClassifier)
             params["module"] = self.module
         if self.initialized_ and params.get("lr") == "auto":
             # skorch hands lr straight to the built optimizer: give it the value.
-            tabm = is_tabm(self._module_class())
-            params["lr"] = resolve_lr("auto", tabm=tabm, batch_size=self._batch_size())
+            params["lr"] = self._auto_lr()
             super().set_params(**params)
             self.lr = "auto"
             return self

@@ -158,6 +158,11 @@ class ComponentsMixin:
         )
         return NetworkWithHead(network, head)
 
+    def _auto_lr(self) -> float:
+        """``lr="auto"`` for this network and the batch size in use."""
+        tabm = is_tabm(self._module_class())
+        return resolve_lr("auto", tabm=tabm, batch_size=self._batch_size())
+
     def get_params_for_optimizer(self, prefix, named_parameters):
         """Positional and keyword arguments of the optimizer ``prefix`` (skorch's).
 
@@ -182,8 +187,7 @@ class ComponentsMixin:
         named_parameters = list(named_parameters)
         args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
         if kwargs.get("lr") == "auto":  # skorch's default: the estimator's lr
-            tabm = is_tabm(self._module_class())
-            kwargs["lr"] = resolve_lr("auto", tabm=tabm, batch_size=self._batch_size())
+            kwargs["lr"] = self._auto_lr()
         if prefix == "optimizer":
             self.lr_ = kwargs.get("lr")
         chosen = set(kwargs).union(*(group.keys() for group in args[0]))
